@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The crash test runs this test binary again as a child process (the
@@ -21,21 +22,28 @@ import (
 // segments and reports each one on stdout only after Ack has returned; the
 // parent kills it with SIGKILL mid-way and checks the journal.
 const (
-	helperEnvDB  = "MEDIAUP_STORE_HELPER_DB"
-	helperEnvKey = "MEDIAUP_STORE_HELPER_KEY"
+	helperEnvDB   = "MEDIAUP_STORE_HELPER_DB"
+	helperEnvKey  = "MEDIAUP_STORE_HELPER_KEY"
+	helperEnvHold = "MEDIAUP_STORE_HELPER_HOLD" // only open the database and hold it
 )
 
 // TestHelperProcess is not a real test: it is the child of
 // TestAckSurvivesSIGKILL and does nothing unless that test started it.
 func TestHelperProcess(t *testing.T) {
 	path, key := os.Getenv(helperEnvDB), os.Getenv(helperEnvKey)
-	if path == "" || key == "" {
+	if path == "" || (key == "" && os.Getenv(helperEnvHold) == "") {
 		return
 	}
 	s, err := Open(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
+	}
+	if key == "" {
+		fmt.Fprintln(os.Stdout, "holding")
+		io.Copy(io.Discard, os.Stdin)
+		s.Close()
+		os.Exit(0)
 	}
 	order := rand.Perm(MaxSegments)
 	var mu sync.Mutex
@@ -141,4 +149,53 @@ func TestAckSurvivesSIGKILL(t *testing.T) {
 	if got := mustSession(t, s, sess.Key); !got.Complete() {
 		t.Errorf("resuming after the crash left %v missing", got.Missing())
 	}
+}
+
+// TestOpenHeldByAnotherProcess checks the lock error against a real second
+// process, and that the database opens once that process has gone.
+func TestOpenHeldByAnotherProcess(t *testing.T) {
+	path := t.TempDir() + "/state.db"
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), helperEnvDB+"="+path, helperEnvHold+"=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if line != "holding\n" {
+		t.Fatalf("child said %q (%v); stderr:\n%s", line, err, stderr.String())
+	}
+
+	start := time.Now()
+	s, err := Open(path)
+	if err == nil {
+		s.Close()
+		t.Fatal("Open succeeded while another process holds the database")
+	}
+	if want := "state database " + path + " is in use by another mediaup process"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+	if d := time.Since(start); d < LockTimeout/2 || d > LockTimeout+2*time.Second {
+		t.Errorf("Open gave up after %v, want about %v", d, LockTimeout)
+	}
+
+	stdin.Close() // the child closes the database and exits
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v; stderr:\n%s", err, stderr.String())
+	}
+	s, err = Open(path)
+	if err != nil {
+		t.Fatalf("Open after the other process exited: %v", err)
+	}
+	s.Close()
 }
