@@ -1,0 +1,433 @@
+package uploader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"mediaup/uploader/media"
+)
+
+// job is one file's upload. Its Event (ev) and cancel func are guarded by
+// the manager's mutex; the rest belongs to the goroutine running it.
+type job struct {
+	m      *Manager
+	id     JobID
+	path   string
+	opts   JobOptions
+	ev     Event
+	cancel context.CancelCauseFunc
+
+	removed bool
+	sess    *session // open upload session; kept across pause and retry
+	ready   *Media   // set once X has the media, so a retry only redoes alt text
+	retries atomic.Int64
+}
+
+// session is an open chunked upload on X: which segments it acknowledged.
+type session struct {
+	mediaID, mediaKey string
+	expiresAt         time.Time
+	chunk             int64
+	segments          int
+	acked             []bool
+	size              int64
+	modTime           time.Time
+	finalized         bool
+}
+
+func (s *session) missing() []int {
+	var out []int
+	for i, ok := range s.acked {
+		if !ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (s *session) segSize(i int) int64 {
+	if i == s.segments-1 {
+		return s.size - int64(i)*s.chunk
+	}
+	return s.chunk
+}
+
+// update changes the job's event under the lock and emits it.
+func (j *job) update(force bool, f func(ev *Event)) {
+	j.m.mu.Lock()
+	defer j.m.mu.Unlock()
+	if j.removed {
+		return
+	}
+	f(&j.ev)
+	j.ev.Retries = int(j.retries.Load())
+	j.m.emitLocked(j, force)
+}
+
+func (j *job) setPhase(p Phase) { j.update(true, func(ev *Event) { ev.Phase = p }) }
+
+// run drives the job and turns its outcome into the final event.
+func (j *job) run(ctx context.Context) {
+	ctx = WithRetryCounter(ctx, &j.retries)
+	err := j.upload(ctx)
+	cause := context.Cause(ctx)
+	j.update(true, func(ev *Event) {
+		switch {
+		case err == nil:
+			ev.Phase, ev.Err, ev.Retryable = PhaseReady, nil, false
+		case cause == errPaused:
+			ev.Phase, ev.Err = PhasePaused, nil
+		case cause == errCanceled:
+			ev.Phase, ev.Err, ev.Retryable = PhaseCanceled, errors.New(j.path+": canceled"), true
+		case errors.Is(cause, context.Canceled) && j.m.ctx.Err() != nil:
+			ev.Phase, ev.Err, ev.Retryable = PhaseCanceled, errors.New(j.path+": stopped before it finished; run again to resume"), true
+		default:
+			ev.Phase, ev.Err, ev.Retryable = PhaseFailed, err, canRetry(err)
+		}
+		ev.Rate = 0
+	})
+}
+
+// canRetry says whether trying the same file again can help.
+func canRetry(err error) bool {
+	var re *media.RuleError
+	var pe *ProcessingError
+	var ae *APIError
+	switch {
+	case errors.As(err, &re), errors.As(err, &pe):
+		return false
+	case errors.As(err, &ae):
+		return ae.Temporary()
+	case errors.Is(err, errPollCap), errors.Is(err, errChanged):
+		return true
+	}
+	return retryable(err) || errors.Is(err, context.DeadlineExceeded)
+}
+
+var (
+	errPollCap = errors.New("processing took too long")
+	errChanged = errors.New("file changed during upload")
+)
+
+func (j *job) fail(err error) error {
+	var re *media.RuleError
+	if errors.As(err, &re) {
+		return err // already names the file
+	}
+	return fmt.Errorf("%s: %w", j.path, err)
+}
+
+func (j *job) upload(ctx context.Context) error {
+	cfg := j.m.cfg
+	j.setPhase(PhaseProbing)
+	info, err := media.Probe(j.path, media.Options{Category: j.opts.Category})
+	if err != nil {
+		return err
+	}
+	j.update(true, func(ev *Event) {
+		ev.MediaType, ev.Kind, ev.Category = info.MIME, string(info.Kind), info.Category
+		ev.Width, ev.Height, ev.Duration, ev.TotalBytes = info.Width, info.Height, info.Duration, info.Size
+	})
+	if j.ready != nil && cfg.Now().Before(j.ready.ExpiresAt) {
+		return j.finish(ctx, j.ready)
+	}
+	j.ready = nil
+
+	f, err := os.Open(j.path)
+	if err != nil {
+		return j.fail(err)
+	}
+	defer f.Close()
+
+	if s := j.sess; s != nil && (s.size != info.Size || !s.modTime.Equal(info.ModTime) || !cfg.Now().Before(s.expiresAt)) {
+		j.sess = nil
+	}
+	if j.sess == nil {
+		chunk, n, err := media.ChunkSize(info.Size, cfg.ChunkSize)
+		if err != nil {
+			return err
+		}
+		if info.Kind == media.Image && n == 1 {
+			return j.simple(ctx, f, info)
+		}
+		j.setPhase(PhaseUploading)
+		m, err := cfg.Client.Init(ctx, InitRequest{TotalBytes: info.Size, MediaType: info.MIME, Category: info.Category, AdditionalOwners: j.opts.Owners})
+		if err != nil {
+			return j.fail(err)
+		}
+		j.sess = &session{mediaID: m.ID, mediaKey: m.Key, expiresAt: m.ExpiresAt, chunk: chunk, segments: n,
+			acked: make([]bool, n), size: info.Size, modTime: info.ModTime}
+		if m.ExpiresAt.IsZero() {
+			j.sess.expiresAt = cfg.Now().Add(time.Hour) // X did not say: assume the shortest documented life
+		}
+	} else {
+		j.update(true, func(ev *Event) { ev.Resumed = true })
+	}
+	s := j.sess
+	j.update(true, func(ev *Event) {
+		ev.Phase, ev.MediaID, ev.MediaKey, ev.SegmentsTotal = PhaseUploading, s.mediaID, s.mediaKey, s.segments
+	})
+	if !s.finalized {
+		if err := j.appendAll(ctx, f, s); err != nil {
+			return j.fail(err)
+		}
+		if err := unchanged(j.path, s); err != nil {
+			j.sess = nil
+			return j.fail(err)
+		}
+	}
+	j.setPhase(PhaseProcessing)
+	m, err := cfg.Client.Finalize(ctx, s.mediaID)
+	if err != nil {
+		return j.fail(err)
+	}
+	s.finalized = true
+	if m, err = j.poll(ctx, m); err != nil {
+		return j.fail(err)
+	}
+	j.sess = nil
+	return j.finish(ctx, m)
+}
+
+// unchanged fails when the file's size or mtime moved since the session began.
+func unchanged(path string, s *session) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.Size() != s.size || !st.ModTime().Equal(s.modTime) {
+		return fmt.Errorf("%w (it was %d bytes, modified %s; now %d bytes, modified %s); not finalized, run again to upload the new content",
+			errChanged, s.size, s.modTime.Format(time.RFC3339), st.Size(), st.ModTime().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// simple uploads a one-chunk image in a single request.
+func (j *job) simple(ctx context.Context, f *os.File, info *media.Info) error {
+	j.update(true, func(ev *Event) { ev.Phase, ev.SegmentsTotal, ev.SegmentsAcked = PhaseUploading, 1, 0 })
+	var inflight atomic.Int64
+	stop := j.ticker(ctx, func() int64 { return inflight.Load() })
+	open := func(ctx context.Context) io.Reader { return j.m.limit(ctx, io.NewSectionReader(f, 0, info.Size)) }
+	m, err := j.m.cfg.Client.SimpleUpload(ctx, baseName(j.path), info.Size, open, info.Category, j.opts.Owners,
+		func(n int64) { inflight.Add(n) }, func() { inflight.Store(0) })
+	stop()
+	if err != nil {
+		return j.fail(err)
+	}
+	j.update(false, func(ev *Event) { ev.SentBytes, ev.SegmentsAcked = info.Size, 1 })
+	if m, err = j.poll(ctx, m); err != nil {
+		return j.fail(err)
+	}
+	return j.finish(ctx, m)
+}
+
+// appendAll sends every segment not yet acknowledged, several at once.
+func (j *job) appendAll(ctx context.Context, f *os.File, s *session) error {
+	cfg := j.m.cfg
+	var acked, inflight atomic.Int64
+	ackedCount := 0
+	for i, ok := range s.acked {
+		if ok {
+			acked.Add(s.segSize(i))
+			ackedCount++
+		}
+	}
+	var countMu sync.Mutex
+	stop := j.ticker(ctx, func() int64 { return acked.Load() + inflight.Load() })
+	defer stop()
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	todo := make(chan int)
+	var wg sync.WaitGroup
+	var firstErr error
+	var errOnce sync.Once
+	for w := 0; w < cfg.Segments; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range todo {
+				off, size := int64(i)*s.chunk, s.segSize(i)
+				var sent atomic.Int64
+				seg := Segment{Index: i, Offset: off, Size: size,
+					Open: func(ctx context.Context) io.Reader {
+						return j.m.limit(ctx, io.NewSectionReader(f, off, size))
+					},
+					Progress: func(n int64) { sent.Add(n); inflight.Add(n) },
+					Restart:  func() { inflight.Add(-sent.Swap(0)) },
+				}
+				err := cfg.Client.Append(ctx, s.mediaID, seg)
+				inflight.Add(-sent.Swap(0))
+				if err != nil {
+					errOnce.Do(func() { firstErr = err; cancel(err) })
+					continue
+				}
+				acked.Add(size)
+				countMu.Lock()
+				s.acked[i] = true
+				ackedCount++
+				n := ackedCount
+				countMu.Unlock()
+				j.update(false, func(ev *Event) { ev.SegmentsAcked = n })
+			}
+		}()
+	}
+	j.update(false, func(ev *Event) { ev.SegmentsAcked = ackedCount })
+feed:
+	for _, i := range s.missing() {
+		select {
+		case todo <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(todo)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	j.update(false, func(ev *Event) { ev.SentBytes = s.size })
+	return nil
+}
+
+// ticker emits throttled progress (bytes sent, rate) until stopped.
+func (j *job) ticker(ctx context.Context, sent func() int64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(j.m.cfg.Throttle)
+		defer t.Stop()
+		var meter rateMeter
+		last := int64(-1)
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				n := sent()
+				r := meter.add(now, n)
+				if n == last {
+					continue
+				}
+				last = n
+				j.update(false, func(ev *Event) {
+					ev.SentBytes = min(n, ev.TotalBytes)
+					ev.Rate = r
+				})
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// poll waits for X's processing, honouring check_after_secs, up to PollCap.
+func (j *job) poll(ctx context.Context, m *Media) (*Media, error) {
+	cfg := j.m.cfg
+	start := cfg.Now()
+	id := m.ID
+	for {
+		p := m.Processing
+		if p != nil {
+			j.update(true, func(ev *Event) {
+				ev.Phase, ev.State, ev.Percent = PhaseProcessing, p.State, p.Percent
+			})
+		}
+		if p.Done() {
+			if p != nil && (p.Error != nil || p.State == "failed") {
+				if p.Error == nil {
+					p.Error = &ProcessingError{Message: "X could not process the media and gave no reason"}
+				}
+				return nil, fmt.Errorf("X could not process it: %w", p.Error)
+			}
+			return m, nil
+		}
+		wait := p.CheckAfter
+		if wait <= 0 {
+			wait = time.Second
+		}
+		if cfg.Now().Add(wait).Sub(start) > cfg.PollCap {
+			return nil, fmt.Errorf("%w: X was still processing it after %s (%s, %d%%); retry later to check again",
+				errPollCap, cfg.PollCap.Round(time.Second), p.State, p.Percent)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, context.Cause(ctx)
+		case <-t.C:
+		}
+		next, err := cfg.Client.Status(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if next.Key == "" {
+			next.Key = m.Key
+		}
+		m = next
+	}
+}
+
+// finish sets alt text if asked and publishes the ready media.
+func (j *job) finish(ctx context.Context, m *Media) error {
+	j.ready = m
+	j.m.mu.Lock()
+	alt := j.opts.AltText
+	j.m.mu.Unlock()
+	if alt != "" {
+		if err := j.m.cfg.Client.SetAltText(ctx, m.ID, alt); err != nil {
+			return fmt.Errorf("%s: uploaded as %s, but the alt text was refused: %w", j.path, m.ID, err)
+		}
+	}
+	j.update(true, func(ev *Event) {
+		ev.MediaID, ev.ExpiresAt, ev.State = m.ID, m.ExpiresAt, "succeeded"
+		if m.Key != "" {
+			ev.MediaKey = m.Key
+		}
+		ev.SentBytes, ev.Percent = ev.TotalBytes, 100
+		if ev.SegmentsTotal > 0 {
+			ev.SegmentsAcked = ev.SegmentsTotal
+		}
+	})
+	return nil
+}
+
+func baseName(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' || p[i] == os.PathSeparator {
+			return p[i+1:]
+		}
+	}
+	return p
+}
+
+// rateMeter is a sliding three-second average of bytes per second.
+type rateMeter struct {
+	at    []time.Time
+	bytes []int64
+}
+
+func (r *rateMeter) add(now time.Time, total int64) float64 {
+	r.at = append(r.at, now)
+	r.bytes = append(r.bytes, total)
+	for len(r.at) > 2 && now.Sub(r.at[0]) > 3*time.Second {
+		r.at, r.bytes = r.at[1:], r.bytes[1:]
+	}
+	dt := now.Sub(r.at[0]).Seconds()
+	if dt <= 0 {
+		return 0
+	}
+	return float64(total-r.bytes[0]) / dt
+}
