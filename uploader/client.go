@@ -227,7 +227,9 @@ type NetError struct {
 	Err      error
 }
 
-func (e *NetError) Error() string { return fmt.Sprintf("%s failed on the network: %v", e.Endpoint, e.Err) }
+func (e *NetError) Error() string {
+	return fmt.Sprintf("%s failed on the network: %v", e.Endpoint, e.Err)
+}
 func (e *NetError) Unwrap() error { return e.Err }
 
 // retryable is the policy for requests that are safe to repeat: network
