@@ -56,8 +56,10 @@ type Event struct {
 	SentBytes     int64   `json:"sent_bytes"`
 	SegmentsAcked int     `json:"segments_acked"`
 	SegmentsTotal int     `json:"segments_total"`
-	Rate          float64 `json:"rate,omitempty"` // bytes per second over the last few seconds
-	Resumed       bool    `json:"resumed,omitempty"`
+	Rate          float64 `json:"rate,omitempty"`    // bytes per second over the last few seconds
+	Resumed       bool    `json:"resumed,omitempty"` // continued an earlier session with the same media ID
+	Reused        bool    `json:"reused,omitempty"`  // same content already on X: its media ID was reused
+	Note          string  `json:"note,omitempty"`    // something the user should know, e.g. why a resume started afresh
 
 	// Processing on X's side.
 	State   string `json:"state,omitempty"` // pending, in_progress, succeeded, failed

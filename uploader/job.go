@@ -27,6 +27,8 @@ type job struct {
 	sess    *session // open upload session; kept across pause and retry
 	ready   *Media   // set once X has the media, so a retry only redoes alt text
 	retries atomic.Int64
+	dirty   bool     // state changed since the last event (guarded by m.mu)
+	jr      *journal // the job's records in the store; nil without one
 }
 
 // session is an open chunked upload on X: which segments it acknowledged.
@@ -58,7 +60,9 @@ func (s *session) segSize(i int) int64 {
 	return s.chunk
 }
 
-// update changes the job's event under the lock and emits it.
+// update changes the job's event under the lock. A forced update (a phase
+// change, a result) is emitted at once; others only mark the job dirty,
+// and the ticker emits them at most once per Throttle.
 func (j *job) update(force bool, f func(ev *Event)) {
 	j.m.mu.Lock()
 	defer j.m.mu.Unlock()
@@ -67,7 +71,12 @@ func (j *job) update(force bool, f func(ev *Event)) {
 	}
 	f(&j.ev)
 	j.ev.Retries = int(j.retries.Load())
-	j.m.emitLocked(j, force)
+	if !force {
+		j.dirty = true
+		return
+	}
+	j.dirty = false
+	j.m.emitLocked(j, true)
 }
 
 func (j *job) setPhase(p Phase) { j.update(true, func(ev *Event) { ev.Phase = p }) }
@@ -148,6 +157,23 @@ func (j *job) upload(ctx context.Context) error {
 	if s := j.sess; s != nil && (s.size != info.Size || !s.modTime.Equal(info.ModTime) || !cfg.Now().Before(s.expiresAt)) {
 		j.sess = nil
 	}
+	if cfg.Store != nil && j.sess == nil {
+		jr, ready, sess, note, err := j.openJournal(info)
+		if err != nil {
+			return j.fail(err)
+		}
+		j.jr = jr
+		if note != "" {
+			j.update(true, func(ev *Event) { ev.Note = note })
+		}
+		switch {
+		case ready != nil:
+			j.update(true, func(ev *Event) { ev.Reused = true })
+			return j.finish(ctx, &Media{ID: ready.MediaID, Key: ready.MediaKey, ExpiresAt: ready.ExpiresAt})
+		case sess != nil:
+			j.sess = sessionFrom(sess)
+		}
+	}
 	if j.sess == nil {
 		chunk, n, err := media.ChunkSize(info.Size, cfg.ChunkSize)
 		if err != nil {
@@ -166,6 +192,7 @@ func (j *job) upload(ctx context.Context) error {
 		if m.ExpiresAt.IsZero() {
 			j.sess.expiresAt = cfg.Now().Add(time.Hour) // X did not say: assume the shortest documented life
 		}
+		j.jr.begin(j.sess)
 	} else {
 		j.update(true, func(ev *Event) { ev.Resumed = true })
 	}
@@ -183,12 +210,23 @@ func (j *job) upload(ctx context.Context) error {
 		}
 	}
 	j.setPhase(PhaseProcessing)
-	m, err := cfg.Client.Finalize(ctx, s.mediaID)
+	var m *Media
+	if s.finalized {
+		m, err = cfg.Client.Status(ctx, s.mediaID) // FINALIZE went through before the interruption
+	} else {
+		m, err = cfg.Client.Finalize(ctx, s.mediaID)
+	}
 	if err != nil {
 		return j.fail(err)
 	}
 	s.finalized = true
+	j.jr.finalized()
 	if m, err = j.poll(ctx, m); err != nil {
+		var pe *ProcessingError
+		if errors.As(err, &pe) {
+			j.sess = nil // X refused the media: a retry must upload afresh
+			j.jr.drop()
+		}
 		return j.fail(err)
 	}
 	j.sess = nil
@@ -269,6 +307,7 @@ func (j *job) appendAll(ctx context.Context, f *os.File, s *session) error {
 					continue
 				}
 				acked.Add(size)
+				j.jr.ack(i)
 				countMu.Lock()
 				s.acked[i] = true
 				ackedCount++
@@ -319,14 +358,16 @@ func (j *job) ticker(ctx context.Context, sent func() int64) (stop func()) {
 			case now := <-t.C:
 				n := sent()
 				r := meter.add(now, n)
-				if n == last {
-					continue
+				j.m.mu.Lock()
+				if (n != last || j.dirty) && !j.removed {
+					last = n
+					j.ev.SentBytes = min(n, j.ev.TotalBytes)
+					j.ev.Rate = r
+					j.ev.Retries = int(j.retries.Load())
+					j.dirty = false
+					j.m.emitLocked(j, false)
 				}
-				last = n
-				j.update(false, func(ev *Event) {
-					ev.SentBytes = min(n, ev.TotalBytes)
-					ev.Rate = r
-				})
+				j.m.mu.Unlock()
 			}
 		}
 	}()
@@ -382,6 +423,9 @@ func (j *job) poll(ctx context.Context, m *Media) (*Media, error) {
 
 // finish sets alt text if asked and publishes the ready media.
 func (j *job) finish(ctx context.Context, m *Media) error {
+	if j.ready != m {
+		j.jr.finish(m, j.m.cfg.Now())
+	}
 	j.ready = m
 	j.m.mu.Lock()
 	alt := j.opts.AltText

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"mediaup/uploader/store"
 )
 
 // Config sets up a Manager.
@@ -20,6 +22,13 @@ type Config struct {
 	PollCap   time.Duration // total time to wait for X's processing; default 15 min
 	Throttle  time.Duration // least time between two progress events of a job; default 100 ms
 	Now       func() time.Time
+
+	// Store, when set, journals every session so an interrupted upload
+	// resumes with the same media ID, and remembers ready media so the same
+	// content is not uploaded twice while its ID is valid. Account names
+	// the X user the credentials belong to (part of every journal key).
+	Store   *store.Store
+	Account string
 }
 
 // JobOptions are the per-file choices.
@@ -82,6 +91,9 @@ func NewManager(cfg Config) *Manager {
 		out: make(chan Event, 64), last: map[JobID]int{}, pumped: make(chan struct{}), stopping: make(chan struct{}),
 	}
 	m.cond = sync.NewCond(&m.pumpMu)
+	if cfg.Store != nil {
+		cfg.Store.Cleanup(cfg.Now())
+	}
 	go m.pump()
 	return m
 }

@@ -106,8 +106,10 @@ func (w *wireMedia) media(now time.Time) *Media {
 	m.Video = w.Video
 	if p := w.ProcessingInfo; p != nil {
 		m.Processing = &Processing{State: p.State, Percent: p.Percent, Error: p.Error}
-		if p.CheckAfter != nil {
-			m.Processing.CheckAfter = time.Duration(*p.CheckAfter * float64(time.Second))
+		if p.CheckAfter != nil && *p.CheckAfter > 0 {
+			// Clamp: a wild value must neither overflow nor stall polling for ever.
+			secs := min(*p.CheckAfter, 600)
+			m.Processing.CheckAfter = time.Duration(secs * float64(time.Second))
 		}
 	}
 	return m
