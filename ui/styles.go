@@ -4,6 +4,8 @@ import (
 	"image/color"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 )
@@ -46,12 +48,18 @@ type Styles struct {
 	// ready, failed, canceled).
 	Badge map[string]lipgloss.Style
 
-	// BarFull and BarEmpty colour the shared progress bar (the terminal's
-	// profile downsamples them, to nothing under NO_COLOR).
+	// BarFull and BarEmpty colour the shared progress bar; nil without
+	// colour (the bar's characters alone show progress).
 	BarFull, BarEmpty color.Color
 
 	// Help styles the help bar (bubbles/help).
 	Help help.Styles
+
+	// TextArea and TextInput style the compose editor and the queue's
+	// inputs (bubbles/textarea, bubbles/textinput). Their cursors do not
+	// blink: a still screen is cheaper and tests see one frame.
+	TextArea  textarea.Styles
+	TextInput textinput.Styles
 }
 
 // Palette: chosen to read on dark and light backgrounds alike.
@@ -93,7 +101,7 @@ func NewStyles(p colorprofile.Profile) Styles {
 		s.ChipBad = n().Reverse(true).Underline(true)
 		s.Count = n()
 		s.CountOver = n().Bold(true).Reverse(true)
-		s.BarFull, s.BarEmpty = colAccent, colGrey
+		s.BarFull, s.BarEmpty = nil, nil
 		s.Help = help.Styles{
 			Ellipsis: n(), ShortKey: n().Bold(true), ShortDesc: n(), ShortSeparator: n(),
 			FullKey: n().Bold(true), FullDesc: n(), FullSeparator: n(),
@@ -123,6 +131,21 @@ func NewStyles(p colorprofile.Profile) Styles {
 		s.BarFull, s.BarEmpty = colAccent, colGrey
 		s.Help = help.DefaultStyles(true)
 	}
+	s.TextArea = textarea.DefaultStyles(true)
+	s.TextInput = textinput.DefaultStyles(true)
+	if !s.Colour {
+		plain := textarea.StyleState{Base: n(), Text: n(), LineNumber: n().Faint(true), CursorLineNumber: n(),
+			CursorLine: n(), EndOfBuffer: n().Faint(true), Placeholder: n().Faint(true), Prompt: n(),
+			Selection: n().Reverse(true)}
+		s.TextArea.Focused, s.TextArea.Blurred = plain, plain
+		s.TextArea.Blurred.Prompt = n().Faint(true)
+		s.TextArea.Cursor.Color = nil
+		in := textinput.StyleState{Text: n(), Placeholder: n().Faint(true), Suggestion: n().Faint(true), Prompt: n().Bold(true)}
+		s.TextInput.Focused, s.TextInput.Blurred = in, in
+		s.TextInput.Cursor.Color = nil
+	}
+	s.TextArea.Cursor.Blink = false
+	s.TextInput.Cursor.Blink = false
 	s.Badge = map[string]lipgloss.Style{
 		"queued":     s.Dim,
 		"probing":    s.Dim,

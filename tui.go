@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"mediaup/assets"
+	"mediaup/config"
+	"mediaup/model"
+	"mediaup/uploader"
+)
+
+// runTUI runs the terminal UI: `mediaup [--profile NAME] [--sandbox] [--api
+// v2|v1.1] [--base-url URL] [FILE|DIR ...]`. Files are queued at once; a
+// folder becomes the picker's start folder. Once the UI is gone, every ready
+// file is printed to stdout as "path<TAB>media_id", so nothing uploaded is
+// lost with the screen.
+func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mediaup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var conn connectOptions
+	fs.StringVar(&conn.profile, "profile", "", "profile `NAME` in the config file")
+	fs.BoolVar(&conn.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials and sample media")
+	fs.StringVar(&conn.api, "api", "", "API dialect: v2 (default) or v1.1")
+	fs.StringVar(&conn.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	var files []string
+	startDir := ""
+	for _, a := range fs.Args() {
+		st, err := os.Stat(a)
+		if err == nil && st.IsDir() {
+			if startDir != "" {
+				fmt.Fprintf(stderr, "mediaup: give at most one folder to start in (got %s and %s)\n", startDir, a)
+				return exitUsage
+			}
+			startDir = a
+			continue
+		}
+		// A missing or unreadable file is queued too: its row says why it
+		// cannot be uploaded.
+		files = append(files, a)
+	}
+
+	t, err := connect(conn)
+	if err != nil {
+		fmt.Fprintln(stderr, "mediaup:", err)
+		return exitUsage
+	}
+	defer t.stop()
+
+	if conn.sandbox && startDir == "" && len(files) == 0 {
+		dir, err := os.MkdirTemp("", "mediaup-samples-")
+		if err != nil {
+			fmt.Fprintln(stderr, "mediaup: cannot make a folder for the sample media:", err)
+			return exitFailed
+		}
+		defer os.RemoveAll(dir)
+		if _, err := assets.WriteTo(dir); err != nil {
+			fmt.Fprintln(stderr, "mediaup:", err)
+			return exitFailed
+		}
+		startDir = dir
+	}
+
+	mgr := uploader.NewManager(uploader.Config{Client: t.client})
+	closed := false
+	closeMgr := func() {
+		if !closed {
+			closed = true
+			mgr.Close()
+		}
+	}
+	defer closeMgr()
+
+	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
+	app := model.New(model.Config{
+		Manager: mgr, Poster: t.client,
+		Account: t.account, Dialect: string(t.client.Dialect()), BaseURL: t.client.BaseURL(),
+		StartDir: startDir, Files: files,
+		Profile: colorprofile.Detect(stdout, os.Environ()),
+		Redact:  scrub,
+	})
+	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
+	if stdin != nil {
+		opts = append(opts, tea.WithInput(stdin))
+	}
+	if _, err := tea.NewProgram(app, opts...).Run(); err != nil {
+		closeMgr()
+		printReady(stdout, mgr.Snapshot())
+		fmt.Fprintln(stderr, "mediaup:", scrub(err.Error()))
+		return exitFailed
+	}
+	// The screen is restored: stop what still runs, then hand over the IDs.
+	closeMgr()
+	final := mgr.Snapshot()
+	printReady(stdout, final)
+	for _, tw := range app.Posted() {
+		fmt.Fprintf(stderr, "mediaup: posted tweet %s\n", tw.ID)
+	}
+	code := exitOK
+	for _, ev := range final {
+		if ev.Phase == uploader.PhaseFailed {
+			if ev.Err != nil {
+				fmt.Fprintln(stderr, "mediaup:", scrub(ev.Err.Error()))
+			}
+			code = exitFailed
+		}
+	}
+	if err := app.PostErr(); err != nil {
+		fmt.Fprintln(stderr, "mediaup: the last post failed:", scrub(err.Error()))
+		code = exitFailed
+	}
+	return code
+}
+
+// printReady prints "path<TAB>media_id" for every ready file.
+func printReady(w io.Writer, evs []uploader.Event) {
+	for _, ev := range evs {
+		if ev.Phase == uploader.PhaseReady && ev.MediaID != "" {
+			fmt.Fprintf(w, "%s\t%s\n", ev.Path, ev.MediaID)
+		}
+	}
+}
