@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"mediaup/config"
+	"mediaup/sandbox"
+	"mediaup/uploader"
+)
+
+// connectOptions are the flags shared by the TUI and `upload` that decide
+// which account and which X (real or sandbox) mediaup talks to.
+type connectOptions struct {
+	profile string
+	api     string
+	baseURL string
+	sandbox bool
+	getenv  func(string) string
+}
+
+// target is a ready client plus what the status line shows about it.
+type target struct {
+	client  *uploader.Client
+	account string // @handle or user ID, for display
+	secrets []string
+	stop    func()
+}
+
+// connect resolves credentials (or starts an in-process sandbox) and builds
+// the client. Errors are configuration errors (exit 2).
+func connect(o connectOptions) (*target, error) {
+	if o.getenv == nil {
+		o.getenv = os.Getenv
+	}
+	t := &target{stop: func() {}}
+	var p config.Profile
+	if o.sandbox {
+		sb := sandbox.New(sandbox.Options{Processing: 1500 * time.Millisecond})
+		l, err := sb.Listen("127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("starting the sandbox: %w", err)
+		}
+		go func() {
+			if err := sb.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				fmt.Fprintln(os.Stderr, "sandbox:", err)
+			}
+		}()
+		t.stop = func() { sb.Close() }
+		a := sandbox.DemoAccount()
+		p = config.Profile{Name: "sandbox", ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
+			AccessToken: a.AccessToken, AccessSecret: a.AccessSecret, UserID: a.UserID, ScreenName: a.ScreenName,
+			BaseURL: "http://" + l.Addr().String(), API: o.api}
+	} else {
+		var err error
+		p, err = config.Resolve(config.DefaultPath(), o.profile, o.getenv)
+		if err != nil {
+			return nil, err
+		}
+		if o.api != "" {
+			p.API = o.api
+		}
+		if o.baseURL != "" {
+			p.BaseURL = o.baseURL
+		}
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	dialect, err := uploader.ParseDialect(p.APIOrDefault())
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	c, err := uploader.NewClient(uploader.Options{
+		Credentials: uploader.Credentials{ConsumerKey: p.ConsumerKey, ConsumerSecret: p.ConsumerSecret,
+			AccessToken: p.AccessToken, AccessSecret: p.AccessSecret},
+		Dialect: dialect,
+		BaseURL: p.BaseURL,
+	})
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	t.client = c
+	t.secrets = p.Secrets()
+	switch {
+	case p.ScreenName != "":
+		t.account = "@" + p.ScreenName
+	case p.UserID != "":
+		t.account = p.UserID
+	case p.Name != "":
+		t.account = p.Name
+	default:
+		t.account = "environment credentials"
+	}
+	return t, nil
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"mediaup/uploader"
+	"mediaup/uploader/media"
+)
+
+// reporter shows `upload` progress: JSON lines on stdout with --json, a
+// live line per file on a terminal's stderr, or one line per finished file
+// when stderr is not a terminal.
+type reporter struct {
+	json   bool
+	stdout io.Writer
+	stderr io.Writer
+	scrub  func(string) string
+	tty    bool
+
+	mu      sync.Mutex
+	order   []uploader.JobID
+	last    map[uploader.JobID]uploader.Event
+	drawn   int // lines drawn last time (tty)
+	drawnAt time.Time
+}
+
+func newReporter(jsonOut bool, stdout, stderr io.Writer, scrub func(string) string) *reporter {
+	r := &reporter{json: jsonOut, stdout: stdout, stderr: stderr, scrub: scrub, last: map[uploader.JobID]uploader.Event{}}
+	if f, ok := stderr.(*os.File); ok && !jsonOut {
+		r.tty = term.IsTerminal(f.Fd())
+	}
+	return r
+}
+
+func (r *reporter) event(ev uploader.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.json {
+		fmt.Fprintf(r.stdout, "%s\n", encodeEvent(ev, r.scrub))
+		return
+	}
+	prev, seen := r.last[ev.Job]
+	if !seen {
+		r.order = append(r.order, ev.Job)
+	}
+	r.last[ev.Job] = ev
+	if r.tty {
+		if ev.Phase.Final() || time.Since(r.drawnAt) >= 100*time.Millisecond {
+			r.redraw()
+		}
+		return
+	}
+	if ev.Phase.Final() && (!seen || prev.Phase != ev.Phase) {
+		fmt.Fprintln(r.stderr, r.line(ev))
+	}
+}
+
+// redraw rewrites the block of per-file lines in place.
+func (r *reporter) redraw() {
+	var b strings.Builder
+	if r.drawn > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA", r.drawn)
+	}
+	for _, id := range r.order {
+		b.WriteString("\r\x1b[2K")
+		b.WriteString(r.line(r.last[id]))
+		b.WriteByte('\n')
+	}
+	r.drawn = len(r.order)
+	r.drawnAt = time.Now()
+	io.WriteString(r.stderr, b.String())
+}
+
+func (r *reporter) finishProgress() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tty && len(r.order) > 0 {
+		r.redraw()
+	}
+}
+
+// line is one file's state in a sentence-like row.
+func (r *reporter) line(ev uploader.Event) string {
+	name := filepath.Base(ev.Path)
+	switch ev.Phase {
+	case uploader.PhaseUploading:
+		pct := 0
+		if ev.TotalBytes > 0 {
+			pct = int(ev.SentBytes * 100 / ev.TotalBytes)
+		}
+		s := fmt.Sprintf("%-24s uploading %3d%%  %s / %s  %d/%d segments", name, pct,
+			media.Humanize(ev.SentBytes), media.Humanize(ev.TotalBytes), ev.SegmentsAcked, ev.SegmentsTotal)
+		if ev.Rate > 0 {
+			s += fmt.Sprintf("  %s/s", media.Humanize(int64(ev.Rate)))
+		}
+		return s
+	case uploader.PhaseProcessing:
+		return fmt.Sprintf("%-24s processing %s %d%%", name, ev.State, ev.Percent)
+	case uploader.PhaseReady:
+		s := fmt.Sprintf("%-24s ready  media %s", name, ev.MediaID)
+		if !ev.ExpiresAt.IsZero() {
+			s += fmt.Sprintf("  expires in %s", time.Until(ev.ExpiresAt).Round(time.Minute))
+		}
+		return s
+	case uploader.PhaseFailed, uploader.PhaseCanceled:
+		msg := ev.Phase.String()
+		if ev.Err != nil {
+			// The row already names the file.
+			msg = strings.TrimPrefix(r.scrub(ev.Err.Error()), ev.Path+": ")
+		}
+		if ev.Retryable {
+			msg += " (retrying may help)"
+		}
+		return fmt.Sprintf("%-24s %s: %s", name, ev.Phase, msg)
+	}
+	return fmt.Sprintf("%-24s %s", name, ev.Phase)
+}
+
+// summary prints the run's outcome: a JSON object, or readable lines.
+func (r *reporter) summary(s summary) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.json {
+		b, _ := json.Marshal(s)
+		fmt.Fprintf(r.stdout, "%s\n", b)
+		return
+	}
+	for _, f := range s.Files {
+		if f.MediaID != "" {
+			fmt.Fprintf(r.stdout, "%s\t%s\n", f.Path, f.MediaID)
+		}
+	}
+	if s.TweetID != "" {
+		fmt.Fprintf(r.stdout, "tweet\t%s\n", s.TweetID)
+	}
+	if s.Error != "" {
+		fmt.Fprintln(r.stderr, s.Error)
+	}
+}

@@ -1,0 +1,329 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"mediaup/config"
+	"mediaup/uploader"
+	"mediaup/uploader/media"
+	"mediaup/uploader/tweet"
+)
+
+// altFlags collects repeatable --alt values: TEXT for every file, or FILE=TEXT for one.
+type altFlags []string
+
+func (a *altFlags) String() string     { return strings.Join(*a, ", ") }
+func (a *altFlags) Set(v string) error { *a = append(*a, v); return nil }
+
+// uploadRun is one `mediaup upload` invocation's settings.
+type uploadRun struct {
+	conn      connectOptions
+	json      bool
+	post      string
+	posting   bool
+	alts      altFlags
+	category  string
+	owners    string
+	workers   int
+	segments  int
+	chunkSize string
+	limitRate string
+	pollCap   time.Duration
+	files     []string
+}
+
+func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
+	r := &uploadRun{}
+	fs := flag.NewFlagSet("mediaup upload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&r.json, "json", false, "one JSON object per line on stdout: events, then a summary")
+	fs.Func("post", "post one tweet with `TEXT` and all the media once they are ready", func(s string) error {
+		r.post, r.posting = s, true
+		return nil
+	})
+	fs.Var(&r.alts, "alt", "alt `TEXT` for every file, or FILE=TEXT for one file (repeatable)")
+	fs.StringVar(&r.category, "category", "", "override media_category (tweet_image, tweet_gif, tweet_video, amplify_video)")
+	fs.StringVar(&r.owners, "owners", "", "additional_owners: comma-separated user `IDs` that may also post the media")
+	fs.StringVar(&r.conn.api, "api", "", "API dialect: v2 (default) or v1.1")
+	fs.StringVar(&r.conn.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	fs.BoolVar(&r.conn.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials and use it")
+	fs.StringVar(&r.conn.profile, "profile", "", "profile `NAME` in the config file")
+	fs.IntVar(&r.workers, "workers", 3, "files uploading at once")
+	fs.IntVar(&r.segments, "segments", 4, "segments in flight per file")
+	fs.StringVar(&r.chunkSize, "chunk-size", "", "preferred segment `SIZE`, e.g. 4MB (grown when a file would need over 1000 segments; at most 5MB)")
+	fs.StringVar(&r.limitRate, "limit-rate", "", "cap total upload bandwidth, e.g. 2MB (per second)")
+	fs.DurationVar(&r.pollCap, "poll-cap", 15*time.Minute, "give up waiting for X's processing after this long")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: mediaup upload [flags] FILE...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	r.files = fs.Args()
+	if len(r.files) == 0 {
+		return nil, errors.New("no files given: mediaup upload [flags] FILE...")
+	}
+	if r.workers < 1 || r.segments < 1 {
+		return nil, errors.New("--workers and --segments must be at least 1")
+	}
+	return r, nil
+}
+
+// altFor returns the alt text for one file: a FILE=TEXT entry wins over a plain TEXT.
+func (r *uploadRun) altFor(path string) string {
+	all := ""
+	for _, a := range r.alts {
+		if k, v, ok := strings.Cut(a, "="); ok && r.isFile(k) {
+			if k == path {
+				return v
+			}
+			continue
+		}
+		all = a
+	}
+	return all
+}
+
+func (r *uploadRun) isFile(s string) bool {
+	for _, f := range r.files {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+func runUpload(args []string, stdout, stderr io.Writer) int {
+	r, err := parseUploadFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mediaup upload:", err)
+		return exitUsage
+	}
+	code, err := r.execute(stdout, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "mediaup upload:", err)
+	}
+	return code
+}
+
+// preflight probes every file and checks the tweet rules before anything
+// is sent, so a post that cannot work is refused with nothing uploaded.
+// Without --post, bad files are left to the manager, which reports each
+// as failed while the good ones go up.
+func (r *uploadRun) preflight() (code int, err error) {
+	var kinds []media.Kind
+	var probeErrs []error
+	for _, f := range r.files {
+		info, perr := media.Probe(f, media.Options{Category: r.category})
+		probeErrs = append(probeErrs, perr)
+		if perr == nil {
+			kinds = append(kinds, info.Kind)
+		}
+	}
+	for _, a := range r.alts {
+		if k, v, ok := strings.Cut(a, "="); ok && r.isFile(k) {
+			a = v
+		}
+		if n := len([]rune(a)); n > uploader.MaxAltText {
+			return exitUsage, fmt.Errorf("alt text is %d characters, over X's %d limit", n, uploader.MaxAltText)
+		}
+	}
+	if !r.posting {
+		return exitOK, nil
+	}
+	for _, perr := range probeErrs {
+		if perr != nil {
+			return exitFailed, fmt.Errorf("%v; nothing uploaded and nothing posted", perr)
+		}
+	}
+	if err := tweet.CheckAttachments(kinds); err != nil {
+		return exitUsage, fmt.Errorf("cannot post these files in one tweet: %v; nothing uploaded", err)
+	}
+	if err := tweet.ValidateText(r.post, len(kinds)); err != nil {
+		return exitUsage, fmt.Errorf("%v; nothing uploaded", err)
+	}
+	return exitOK, nil
+}
+
+func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
+	chunk, err := parseSize(r.chunkSize)
+	if err != nil {
+		return exitUsage, fmt.Errorf("--chunk-size: %w", err)
+	}
+	if chunk > media.MaxChunk {
+		return exitUsage, fmt.Errorf("--chunk-size %s is over X's 5 MB segment limit", r.chunkSize)
+	}
+	var limiter *rate.Limiter
+	if r.limitRate != "" {
+		bps, err := parseSize(r.limitRate)
+		if err != nil || bps <= 0 {
+			return exitUsage, fmt.Errorf("--limit-rate %q: give a size per second such as 2MB", r.limitRate)
+		}
+		limiter = rate.NewLimiter(rate.Limit(bps), int(min(bps, 256<<10)))
+	}
+	var owners []string
+	if r.owners != "" {
+		for _, o := range strings.Split(r.owners, ",") {
+			o = strings.TrimSpace(o)
+			if !isDigits(o) {
+				return exitUsage, fmt.Errorf("--owners: %q is not a numeric X user ID", o)
+			}
+			owners = append(owners, o)
+		}
+	}
+	if code, err := r.preflight(); err != nil {
+		return code, err
+	}
+	t, err := connect(r.conn)
+	if err != nil {
+		return exitUsage, err
+	}
+	defer t.stop()
+	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
+
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stopSignals()
+
+	m := uploader.NewManager(uploader.Config{Client: t.client, Workers: r.workers, Segments: r.segments,
+		ChunkSize: chunk, Limiter: limiter, PollCap: r.pollCap})
+	out := newReporter(r.json, stdout, stderr, scrub)
+	ids := make([]uploader.JobID, len(r.files))
+	for i, f := range r.files {
+		ids[i] = m.Add(f, uploader.JobOptions{Category: r.category, Owners: owners, AltText: r.altFor(f)})
+	}
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range m.Events() {
+			out.event(ev)
+		}
+	}()
+	waitErr := m.Wait(ctx)
+	final := m.Snapshot()
+	m.Close()
+	<-done
+	out.finishProgress()
+
+	sum := summary{Type: "summary", OK: true}
+	var mediaIDs []string
+	for _, ev := range final {
+		fr := fileResult{Path: ev.Path, MediaID: ev.MediaID, MediaKey: ev.MediaKey, State: ev.Phase.String(), Retries: ev.Retries}
+		if !ev.ExpiresAt.IsZero() && ev.Phase == uploader.PhaseReady {
+			fr.ExpiresAt = ev.ExpiresAt.UTC().Format(time.RFC3339)
+		}
+		if ev.Phase != uploader.PhaseReady {
+			sum.OK = false
+			fr.MediaID, fr.MediaKey = "", ""
+			if ev.Err != nil {
+				fr.Error = scrub(ev.Err.Error())
+			} else {
+				fr.Error = ev.Path + ": not finished"
+			}
+		} else {
+			mediaIDs = append(mediaIDs, ev.MediaID)
+			if time.Until(ev.ExpiresAt) <= 0 && !ev.ExpiresAt.IsZero() {
+				sum.OK = false
+				fr.Error = ev.Path + ": media ID " + ev.MediaID + " expired before posting; upload it again"
+			}
+		}
+		sum.Files = append(sum.Files, fr)
+	}
+	if waitErr != nil {
+		sum.OK = false
+		sum.Error = "interrupted: uploads stopped; run the same command again to upload what is missing"
+	}
+	if r.posting {
+		switch {
+		case !sum.OK:
+			sum.Error = joinNonEmpty(sum.Error, "not posted: not every file is ready")
+		default:
+			pctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			tw, err := t.client.PostTweet(pctx, r.post, mediaIDs)
+			cancel()
+			if err != nil {
+				sum.OK = false
+				sum.Error = "not posted: " + scrub(err.Error())
+			} else {
+				sum.TweetID = tw.ID
+			}
+		}
+	}
+	out.summary(sum)
+	if !sum.OK {
+		return exitFailed, nil
+	}
+	return exitOK, nil
+}
+
+// fileResult is one file's line in the summary.
+type fileResult struct {
+	Path      string `json:"path"`
+	State     string `json:"state"`
+	MediaID   string `json:"media_id,omitempty"`
+	MediaKey  string `json:"media_key,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+	Retries   int    `json:"retries,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// summary is the last JSON object `upload --json` prints.
+type summary struct {
+	Type    string       `json:"type"`
+	OK      bool         `json:"ok"`
+	Files   []fileResult `json:"files"`
+	TweetID string       `json:"tweet_id,omitempty"`
+	Error   string       `json:"error,omitempty"`
+}
+
+func joinNonEmpty(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 19 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonEvent is one event line of `upload --json`.
+type jsonEvent struct {
+	Type string `json:"type"`
+	uploader.Event
+	Phase    string  `json:"phase"`
+	Duration float64 `json:"duration_secs,omitempty"`
+	Error    string  `json:"error,omitempty"`
+}
+
+func encodeEvent(ev uploader.Event, scrub func(string) string) []byte {
+	je := jsonEvent{Type: "event", Event: ev, Phase: ev.Phase.String(), Duration: ev.Duration.Seconds()}
+	if ev.Err != nil {
+		je.Error = scrub(ev.Err.Error())
+	}
+	b, _ := json.Marshal(je)
+	return b
+}
