@@ -3,13 +3,16 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"mediaup/config"
 	"mediaup/sandbox"
 	"mediaup/uploader"
+	"mediaup/uploader/store"
 )
 
 // connectOptions are the flags shared by the TUI and `upload` that decide
@@ -26,8 +29,12 @@ type connectOptions struct {
 type target struct {
 	client  *uploader.Client
 	account string // @handle or user ID, for display
-	secrets []string
-	stop    func()
+	// journalKey names the X account in the resume journal: the user ID
+	// when known, else the public part of the access token.
+	journalKey string
+	sandbox    bool // an in-process sandbox: nothing survives the run, so no journal
+	secrets    []string
+	stop       func()
 }
 
 // connect resolves credentials (or starts an in-process sandbox) and builds
@@ -87,6 +94,11 @@ func connect(o connectOptions) (*target, error) {
 	}
 	t.client = c
 	t.secrets = p.Secrets()
+	t.sandbox = o.sandbox
+	t.journalKey = p.UserID
+	if t.journalKey == "" {
+		t.journalKey, _, _ = strings.Cut(p.AccessToken, "-")
+	}
 	switch {
 	case p.ScreenName != "":
 		t.account = "@" + p.ScreenName
@@ -98,4 +110,19 @@ func connect(o connectOptions) (*target, error) {
 		t.account = "environment credentials"
 	}
 	return t, nil
+}
+
+// openJournal opens the resume journal for a run against real X or an
+// external sandbox. It never fails the run: without it, uploads still work
+// but cannot resume, and the user is told why.
+func (t *target) openJournal(stderr io.Writer) *store.Store {
+	if t.sandbox {
+		return nil
+	}
+	st, err := store.Open(store.DefaultPath())
+	if err != nil {
+		fmt.Fprintf(stderr, "mediaup: %v; uploads will not be resumable this run\n", err)
+		return nil
+	}
+	return st
 }

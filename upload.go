@@ -199,8 +199,12 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stopSignals()
 
+	st := t.openJournal(stderr)
+	if st != nil {
+		defer st.Close()
+	}
 	m := uploader.NewManager(uploader.Config{Client: t.client, Workers: r.workers, Segments: r.segments,
-		ChunkSize: chunk, Limiter: limiter, PollCap: r.pollCap})
+		ChunkSize: chunk, Limiter: limiter, PollCap: r.pollCap, Store: st, Account: t.journalKey})
 	out := newReporter(r.json, stdout, stderr, scrub)
 	ids := make([]uploader.JobID, len(r.files))
 	for i, f := range r.files {
