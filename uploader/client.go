@@ -146,6 +146,8 @@ func NewTransport() *http.Transport {
 	t.MaxIdleConns = 64
 	t.MaxIdleConnsPerHost = 64
 	t.IdleConnTimeout = 90 * time.Second
+	t.WriteBufferSize = 128 << 10 // fewer, larger writes for segment bodies
+	t.ReadBufferSize = 32 << 10
 	return t
 }
 

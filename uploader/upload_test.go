@@ -29,7 +29,7 @@ type env struct {
 	opts sandbox.Options
 }
 
-func newEnv(t *testing.T, d Dialect, opts sandbox.Options) *env {
+func newEnv(t testing.TB, d Dialect, opts sandbox.Options) *env {
 	t.Helper()
 	sb, srv := sandbox.NewTestServer(t, opts)
 	dir := t.TempDir()
@@ -48,7 +48,7 @@ func newEnv(t *testing.T, d Dialect, opts sandbox.Options) *env {
 func (e *env) sample(name string) string { return filepath.Join(e.dir, name) }
 
 // getJSON reads an inspection endpoint over HTTP.
-func (e *env) getJSON(t *testing.T, path string, v any) {
+func (e *env) getJSON(t testing.TB, path string, v any) {
 	t.Helper()
 	resp, err := http.Get(e.url + path)
 	if err != nil {
@@ -84,7 +84,7 @@ type sbTweet struct {
 	AuthorID string   `json:"author_id"`
 }
 
-func fileSHA(t *testing.T, path string) string {
+func fileSHA(t testing.TB, path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func fileSHA(t *testing.T, path string) string {
 }
 
 // runAll uploads files through a manager and returns each job's last event.
-func runAll(t *testing.T, cfg Config, files []string, opts JobOptions) []Event {
+func runAll(t testing.TB, cfg Config, files []string, opts JobOptions) []Event {
 	t.Helper()
 	m := NewManager(cfg)
 	defer m.Close()
@@ -115,7 +115,7 @@ func runAll(t *testing.T, cfg Config, files []string, opts JobOptions) []Event {
 
 // bigMP4 makes a valid MP4 of the given size from the sample by appending a
 // `free` box, as DESIGN.md suggests.
-func bigMP4(t *testing.T, sample string, size int64) string {
+func bigMP4(t testing.TB, sample string, size int64) string {
 	t.Helper()
 	b, err := os.ReadFile(sample)
 	if err != nil {
