@@ -29,7 +29,6 @@ const stallFor = 20 * time.Second
 func (s *Server) injectFault(c *call) {
 	kind := faultKinds[s.randInt(len(faultKinds))]
 	s.countFault(kind)
-	c.now = s.now()
 	if kind == faultReset {
 		s.resetMidBody(c)
 		return

@@ -349,6 +349,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.endpoint = c.guessEndpoint(nil)
 		return
 	}
+	// The request's time is when its headers arrived: a slow body must not
+	// push a fresh oauth_timestamp out of the window.
+	c.now = s.now()
 	if c.rt.media && s.opts.Faults > 0 && s.random() < s.opts.Faults {
 		s.injectFault(c)
 		return
@@ -363,7 +366,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.endpoint = c.classify()
-	c.now = s.now()
 	switch c.rt.kind {
 	case rOAuthReq:
 		s.oauthRequestToken(c)
