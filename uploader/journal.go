@@ -111,3 +111,51 @@ func sessionFrom(s *store.Session) *session {
 	return &session{mediaID: s.MediaID, mediaKey: s.MediaKey, expiresAt: s.ExpiresAt, chunk: s.ChunkSize,
 		segments: s.Segments, acked: acked, size: s.File.Size, modTime: s.File.ModTime, finalized: s.Finalized}
 }
+
+// Resumable lists the journal's unfinished uploads that this client could
+// continue: same account, host and dialect, not expired, file still there.
+func Resumable(st *store.Store, c *Client, account string, now time.Time) ([]store.Session, error) {
+	all, err := st.Sessions()
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Session
+	for _, s := range all {
+		if s.Account != account || s.BaseURL != c.BaseURL() || s.Dialect != string(c.Dialect()) || s.Expired(now) {
+			continue
+		}
+		if s.File.Check() != nil {
+			continue // moved or changed: it would start afresh anyway
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// AddPaused lists an interrupted upload from the journal as a paused job
+// with its progress so far; Resume continues it with the same media ID.
+func (m *Manager) AddPaused(s store.Session) JobID {
+	cat, owners, _ := strings.Cut(s.Category, "+")
+	opts := JobOptions{Category: cat}
+	if owners != "" {
+		opts.Owners = strings.Split(owners, ",")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nextID++
+	j := &job{m: m, id: m.nextID, path: s.File.Path, opts: opts}
+	var sent int64
+	for i := 0; i < s.Segments; i++ {
+		if s.IsAcked(i) {
+			sent += min(s.ChunkSize, s.File.Size-int64(i)*s.ChunkSize)
+		}
+	}
+	j.ev = Event{Job: j.id, Path: s.File.Path, Phase: PhasePaused, Category: cat, TotalBytes: s.File.Size,
+		SentBytes: sent, SegmentsAcked: s.AckedCount(), SegmentsTotal: s.Segments, MediaID: s.MediaID,
+		MediaKey: s.MediaKey, ExpiresAt: s.ExpiresAt, Resumed: true,
+		Note: fmt.Sprintf("interrupted upload, %d of %d segments on X; resume to finish it", s.AckedCount(), s.Segments)}
+	m.jobs[j.id] = j
+	m.order = append(m.order, j.id)
+	m.emitLocked(j, true)
+	return j.id
+}

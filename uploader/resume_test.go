@@ -1,0 +1,91 @@
+package uploader
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"mediaup/sandbox"
+	"mediaup/uploader/store"
+)
+
+// TestResumeAcrossManagers stops a manager mid-upload (as a quit or crash
+// would), then a new manager on the same journal lists the upload as
+// resumable and finishes it with the same media ID, re-sending at most the
+// segments that were in flight.
+func TestResumeAcrossManagers(t *testing.T) {
+	e := newEnv(t, V2, sandbox.Options{Bandwidth: 2 << 20})
+	big := bigMP4(t, e.sample("sample.mp4"), 3<<20)
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const chunk, inflight = 256 << 10, 2
+	cfg := Config{Client: e.cl, ChunkSize: chunk, Segments: inflight, Store: st, Account: "1500000000000000001"}
+
+	m1 := NewManager(cfg)
+	first := make(chan Event, 1)
+	go func() {
+		for ev := range m1.Events() {
+			if ev.Phase == PhaseUploading && ev.SegmentsAcked >= 4 {
+				select {
+				case first <- ev:
+				default:
+				}
+			}
+		}
+	}()
+	m1.Add(big, JobOptions{})
+	var mid Event
+	select {
+	case mid = <-first:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no progress")
+	}
+	m1.Close()
+
+	rs, err := Resumable(st, e.cl, cfg.Account, time.Now())
+	if err != nil || len(rs) != 1 || rs[0].MediaID != mid.MediaID || rs[0].AckedCount() < 4 {
+		t.Fatalf("resumable %+v, %v (media %s)", rs, err, mid.MediaID)
+	}
+	m2 := NewManager(cfg)
+	defer m2.Close()
+	go func() {
+		for range m2.Events() {
+		}
+	}()
+	id := m2.AddPaused(rs[0])
+	if ev, _ := m2.Job(id); ev.Phase != PhasePaused || ev.SegmentsAcked != rs[0].AckedCount() || ev.Note == "" {
+		t.Fatalf("listed as %+v", ev)
+	}
+	if err := m2.Resume(id); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := m2.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done, _ := m2.Job(id)
+	if done.Phase != PhaseReady || done.MediaID != mid.MediaID {
+		t.Fatalf("resumed to %s %s (want media %s): %v", done.Phase, done.MediaID, mid.MediaID, done.Err)
+	}
+	var sm sbMedia
+	e.getJSON(t, "/sandbox/media/"+done.MediaID, &sm)
+	if sm.SHA256 != fileSHA(t, big) {
+		t.Fatal("assembled bytes differ")
+	}
+	if limit := sm.TotalBytes + inflight*chunk; sm.AppendedBytes > limit {
+		t.Fatalf("appended %d bytes, more than %d", sm.AppendedBytes, limit)
+	}
+	if rs, _ := Resumable(st, e.cl, cfg.Account, time.Now()); len(rs) != 0 {
+		t.Fatalf("finished upload still listed: %+v", rs)
+	}
+	// The same content again reuses the ready media instead of uploading it.
+	evs := runAll(t, cfg, []string{big}, JobOptions{})
+	if evs[0].MediaID != mid.MediaID || !evs[0].Reused {
+		t.Fatalf("second upload of the same file: %+v", evs[0])
+	}
+}
