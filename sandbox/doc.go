@@ -132,7 +132,8 @@
 // MediaInfo fields: media_id (string), media_key, owner_id,
 // additional_owners ([]string), media_type (as declared, then as sniffed once
 // finalized), media_category (normalized, "" if none), total_bytes,
-// appended_bytes (every APPEND byte received, re-sends included), sha256 (hex
+// appended_bytes (every APPEND byte received for the id: re-sends, refused
+// and faulted APPENDs whose body arrived included), sha256 (hex
 // of the assembled file once finalized, else ""), state (uploading, pending,
 // in_progress, succeeded, failed, expired), alt_text, expires_at (RFC 3339).
 // TweetInfo fields: id, text (as posted, without the t.co media link X

@@ -120,10 +120,8 @@ func (s *Server) countFaultedAppend(c *call) {
 	s.mu.Lock()
 	m := s.media[id]
 	s.mu.Unlock()
-	if m != nil && len(chunk) > 0 {
-		m.mu.Lock()
-		m.appendedBytes += int64(len(chunk))
-		m.mu.Unlock()
+	if m != nil {
+		m.received(chunk)
 	}
 }
 

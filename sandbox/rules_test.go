@@ -53,7 +53,8 @@ func TestSegmentRules(t *testing.T) {
 	c := newClient(t, ts, DemoAccount(), clock)
 	png := pngBytes(t, 16, 16, 3000)
 
-	// segment_index outside 0..999, both versions.
+	// segment_index outside 0..999, both versions. Refused APPENDs still
+	// count in appended_bytes: the bytes were received.
 	id := c.v1Init("image/png", len(png), "", "").obj(t)["media_id_string"].(string)
 	wantUploadError(t, c.v1Append(id, 1000, png[:10]), "SegmentIndex must be between 0 and 999.")
 	wantUploadError(t, c.v1Append(id, -1, png[:10]), "SegmentIndex must be between 0 and 999.")
@@ -96,7 +97,7 @@ func TestSegmentRules(t *testing.T) {
 		t.Fatalf("FINALIZE after the fix: %d %s", r.code, r.body)
 	}
 	info, _ := s.Media(id)
-	if info.SHA256 != sha(png) || info.AppendedBytes != int64(1000+1000+999+1000) || info.State != "succeeded" {
+	if info.SHA256 != sha(png) || info.AppendedBytes != int64(10+10+len(png)+len(big)+1000+1000+999+1000) || info.State != "succeeded" {
 		t.Fatalf("inspection after re-send: %+v", info)
 	}
 	// FINALIZE again answers the same, and APPEND is refused.

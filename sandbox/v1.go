@@ -254,7 +254,6 @@ func (s *Server) v1Init(c *call) {
 func (s *Server) appendChunk(c *call, m *media, index int, chunk []byte) string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.appendedBytes += int64(len(chunk))
 	switch {
 	case !c.now.Before(m.expiresAt):
 		return invalidMediaID(m.id)
@@ -263,6 +262,14 @@ func (s *Server) appendChunk(c *call, m *media, index int, chunk []byte) string 
 	}
 	m.segments[index] = chunk
 	return ""
+}
+
+// received counts the bytes of one APPEND in appended_bytes, whatever
+// becomes of them.
+func (m *media) received(chunk []byte) {
+	m.mu.Lock()
+	m.appendedBytes += int64(len(chunk))
+	m.mu.Unlock()
 }
 
 // parseSegmentIndex reads segment_index: an integer 0..999.
@@ -288,13 +295,13 @@ func (s *Server) v1Append(c *call) {
 		return
 	}
 	c.w.Header().Set("x-mediaid", m.id)
+	chunk, present, err := c.v1MediaBytes()
+	m.received(chunk)
 	index, ok := parseSegmentIndex(c.param("segment_index"))
-	if !ok {
+	switch {
+	case !ok:
 		c.uploadError(http.StatusBadRequest, msgSegmentIndex)
 		return
-	}
-	chunk, present, err := c.v1MediaBytes()
-	switch {
 	case !present:
 		c.uploadError(http.StatusBadRequest, "media parameter is missing.")
 		return

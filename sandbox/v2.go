@@ -155,14 +155,14 @@ func (c *call) v2AppendInput() (chunk []byte, index int, msg string) {
 		case "nothing":
 			return nil, 0, "$.segment_index: is missing but it is required"
 		default:
-			return nil, 0, msgSegmentIndex
+			return chunk, 0, msgSegmentIndex
 		}
 	default:
 		return nil, 0, "Append bodies must be multipart/form-data or application/json."
 	}
 	n, ok := parseSegmentIndex(seg)
 	if !ok {
-		return nil, 0, msgSegmentIndex
+		return chunk, 0, msgSegmentIndex
 	}
 	return chunk, n, ""
 }
@@ -195,6 +195,7 @@ func (s *Server) v2Append(c *call) {
 	}
 	c.w.Header().Set("x-mediaid", m.id)
 	chunk, index, msg := c.v2AppendInput()
+	m.received(chunk)
 	if msg != "" {
 		c.v2Invalid(msg, map[string][]string{"id": {m.id}})
 		return
