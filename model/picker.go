@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -185,13 +186,26 @@ func (p *Picker) probeCursor() tea.Cmd {
 	return probeFile(path)
 }
 
+// probeReason is why a file cannot be uploaded, without the folder: the
+// file's name is on screen already.
+func probeReason(err error) string {
+	var re *media.RuleError
+	if errors.As(err, &re) {
+		if re.Path == "" {
+			return re.Msg
+		}
+		return filepath.Base(re.Path) + ": " + re.Msg
+	}
+	return err.Error()
+}
+
 // probeView turns a cached probe into ui data.
 func probeView(r probeResult) ui.Probe {
 	switch {
 	case r.pending:
 		return ui.Probe{Pending: true}
 	case r.err != nil:
-		return ui.Probe{Err: r.err.Error()}
+		return ui.Probe{Err: probeReason(r.err)}
 	case r.info == nil:
 		return ui.Probe{Pending: true}
 	}
@@ -237,7 +251,7 @@ func (p Picker) View(st ui.Styles, focused bool) string {
 // uploaded, or what enter will do.
 func (p Picker) footer(st ui.Styles, cur probeResult) string {
 	if cur.err != nil {
-		return st.Err.Render(ui.OneLine(cur.err.Error()))
+		return st.Err.Render(ui.OneLine(probeReason(cur.err)))
 	}
 	if n := len(p.marked); n > 0 {
 		return st.Marked.Render(fmt.Sprintf("%d selected", n)) + st.Dim.Render(" · enter queues them · space unselects")

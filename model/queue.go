@@ -439,7 +439,8 @@ func (q Queue) rowData(ev uploader.Event, attached bool) ui.Job {
 		j.ExpiresIn = ev.ExpiresAt.Sub(q.now)
 	}
 	if ev.Err != nil {
-		j.Err = q.redact(ev.Err.Error())
+		// The row shows the name already; the detail line has the full text.
+		j.Err = q.redact(strings.TrimPrefix(ev.Err.Error(), ev.Path+": "))
 	}
 	return j
 }

@@ -57,7 +57,7 @@ func TestEventsBecomeRows(t *testing.T) {
 	}
 	s := screen(a)
 	for _, want := range []string{"clip.mp4", "1/4 2.0MB/8.0MB 1.0MB/s ETA 6s", "a.png", "queued",
-		"empty.png", "✗ failed retry won't help /m/empty.png: file is empty (0 bytes)"} {
+		"empty.png", "✗ failed retry won't help file is empty (0 bytes)"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
