@@ -125,15 +125,22 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 // is sent, so a post that cannot work is refused with nothing uploaded.
 // Without --post, bad files are left to the manager, which reports each
 // as failed while the good ones go up.
-func (r *uploadRun) preflight() (code int, err error) {
+func (r *uploadRun) preflight(chunk int64) (code int, err error) {
 	var kinds []media.Kind
 	var probeErrs []error
 	for _, f := range r.files {
 		info, perr := media.Probe(f, media.Options{Category: r.category})
-		probeErrs = append(probeErrs, perr)
 		if perr == nil {
 			kinds = append(kinds, info.Kind)
+			if _, _, cerr := media.ChunkSize(info.Size, chunk); cerr != nil {
+				var re *media.RuleError
+				if errors.As(cerr, &re) {
+					re.Path = f
+				}
+				perr = cerr
+			}
 		}
+		probeErrs = append(probeErrs, perr)
 	}
 	for _, a := range r.alts {
 		if k, v, ok := strings.Cut(a, "="); ok && r.isFile(k) {
@@ -186,7 +193,7 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 			owners = append(owners, o)
 		}
 	}
-	if code, err := r.preflight(); err != nil {
+	if code, err := r.preflight(chunk); err != nil {
 		return code, err
 	}
 	t, err := connect(r.conn)

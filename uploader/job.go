@@ -177,6 +177,10 @@ func (j *job) upload(ctx context.Context) error {
 	if j.sess == nil {
 		chunk, n, err := media.ChunkSize(info.Size, cfg.ChunkSize)
 		if err != nil {
+			var re *media.RuleError
+			if errors.As(err, &re) && re.Path == "" {
+				re.Path = j.path // ChunkSize does not know the file; the message must name it
+			}
 			return err
 		}
 		if info.Kind == media.Image && n == 1 {
