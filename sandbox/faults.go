@@ -29,6 +29,7 @@ const stallFor = 20 * time.Second
 func (s *Server) injectFault(c *call) {
 	kind := faultKinds[s.randInt(len(faultKinds))]
 	s.countFault(kind)
+	s.logf("sandbox: injecting a %s fault into %s %s", kind, c.r.Method, c.r.URL.Path)
 	if kind == faultReset {
 		s.resetMidBody(c)
 		return

@@ -233,4 +233,14 @@ func TestListenServeClose(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("Serve did not return after Close")
 	}
+	// Close before Serve: Serve returns at once.
+	s2 := New(Options{})
+	l2, err := s2.Listen("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if err := s2.Serve(l2); err != nil {
+		t.Fatalf("Serve after Close: %v", err)
+	}
 }

@@ -137,6 +137,13 @@ func (s *Server) Listen(addr string) (net.Listener, error) {
 // It returns nil after Close.
 func (s *Server) Serve(l net.Listener) error {
 	s.srvMu.Lock()
+	select {
+	case <-s.closing: // Close came first
+		s.srvMu.Unlock()
+		l.Close()
+		return nil
+	default:
+	}
 	if s.httpSrv == nil {
 		s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
 	}
@@ -151,8 +158,8 @@ func (s *Server) Serve(l net.Listener) error {
 
 // Close stops the server started by Serve and ends stalled requests.
 func (s *Server) Close() error {
-	s.closed.Do(func() { close(s.closing) })
 	s.srvMu.Lock()
+	s.closed.Do(func() { close(s.closing) })
 	srv := s.httpSrv
 	s.srvMu.Unlock()
 	if srv != nil {
