@@ -28,6 +28,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return runUpload(args[1:], stdout, stderr)
 		case "sandbox":
 			return runSandbox(args[1:], stdout, stderr)
+		case "auth":
+			return runAuth(args[1:], stdin, stdout, stderr)
+		case "status":
+			return runStatus(args[1:], stdout, stderr)
+		case "history":
+			return runHistory(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitOK
@@ -42,6 +48,9 @@ Usage:
   mediaup [--profile NAME] [--sandbox] [FILE|DIR ...]   the terminal UI; files given are queued at once
   mediaup upload [flags] FILE...                        headless upload (mediaup upload --help)
   mediaup sandbox [--addr HOST:PORT] [flags]            run the local X API sandbox (mediaup sandbox --help)
+  mediaup auth [--profile NAME] [--base-url URL]        sign an X account in with a PIN and save it as a profile
+  mediaup status [--json] [flags] MEDIA_ID              ask X once where processing of a media ID stands
+  mediaup history [--json]                              list uploaded media, newest first, with their expiry
 
 Credentials come from the profile in $XDG_CONFIG_HOME/mediaup/config.toml or from
 MEDIAUP_CONSUMER_KEY, MEDIAUP_CONSUMER_SECRET, MEDIAUP_ACCESS_TOKEN, MEDIAUP_ACCESS_SECRET

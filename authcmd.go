@@ -1,0 +1,421 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/dghubble/oauth1"
+
+	"mediaup/config"
+	"mediaup/uploader"
+)
+
+// xOAuthBase is where X serves the OAuth 1.0a PIN flow when no base URL is given.
+const xOAuthBase = "https://api.x.com"
+
+// authTimeout bounds each of the two token requests; the library's calls
+// take no context, so the HTTP client's timeout is what stops a hung request.
+const authTimeout = 30 * time.Second
+
+// profileNameRule keeps profile names easy to type and to pass to --profile.
+var profileNameRule = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+
+// cmdError is a failed command with the exit status it calls for.
+type cmdError struct {
+	code int
+	msg  string
+}
+
+func (e *cmdError) Error() string { return e.msg }
+
+// usageErrorf is a usage or configuration error (exit 2).
+func usageErrorf(format string, args ...any) error {
+	return &cmdError{exitUsage, fmt.Sprintf(format, args...)}
+}
+
+// refusedErrorf is a refusal or failure (exit 1).
+func refusedErrorf(format string, args ...any) error {
+	return &cmdError{exitFailed, fmt.Sprintf(format, args...)}
+}
+
+// exitCode is the exit status an error from a command calls for.
+func exitCode(err error) int {
+	var ce *cmdError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	return exitFailed
+}
+
+// authRun is one `mediaup auth` invocation.
+type authRun struct {
+	profile string
+	baseURL string
+	getenv  func(string) string
+
+	in     *bufio.Reader
+	stdin  io.Reader // the raw stdin, to read the consumer secret without echo on a terminal
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// runAuth signs an X account in with the PIN-based OAuth 1.0a flow and
+// saves its access token in a profile of the config file.
+func runAuth(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &authRun{getenv: os.Getenv, in: bufio.NewReader(stdin), stdin: stdin, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("mediaup auth", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&a.profile, "profile", "", "profile `NAME` to create or update (default: $MEDIAUP_PROFILE, the file's default, else \"default\")")
+	fs.StringVar(&a.baseURL, "base-url", "", "sign in at this base `URL` instead of https://api.x.com (e.g. a sandbox); saved in the profile")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: mediaup auth [--profile NAME] [--base-url URL]")
+		fmt.Fprintln(stderr, "\nSigns an X account in with a PIN (OAuth 1.0a) and saves its access token in the profile.")
+		fmt.Fprintln(stderr, "The consumer key and secret of your X app come from the profile, from")
+		fmt.Fprintln(stderr, "MEDIAUP_CONSUMER_KEY and MEDIAUP_CONSUMER_SECRET, or are asked for.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mediaup auth: unexpected argument %q; usage: mediaup auth [--profile NAME] [--base-url URL]\n", fs.Arg(0))
+		return exitUsage
+	}
+	if err := a.execute(); err != nil {
+		fmt.Fprintln(stderr, "mediaup auth:", err)
+		return exitCode(err)
+	}
+	return exitOK
+}
+
+func (a *authRun) execute() error {
+	path := config.DefaultPath()
+	if path == "" {
+		return usageErrorf("there is no place for the config file: set XDG_CONFIG_HOME or HOME")
+	}
+	file, err := config.Load(path)
+	if err != nil {
+		return &cmdError{exitUsage, err.Error()}
+	}
+	name := a.profile
+	if name == "" {
+		name = a.getenv(config.EnvProfile)
+	}
+	if name == "" {
+		name = file.Default
+	}
+	if name == "" {
+		name = "default"
+	}
+	if !profileNameRule.MatchString(name) {
+		return usageErrorf("profile name %q is not usable: use up to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit", name)
+	}
+	p := file.Profiles[name]
+	p.Name = name
+
+	base, err := a.chooseBaseURL(p)
+	if err != nil {
+		return err
+	}
+	if err := a.consumerCredentials(&p); err != nil {
+		return err
+	}
+
+	rec := &tokenRecorder{base: uploader.NewTransport()}
+	cfg := &oauth1.Config{
+		ConsumerKey:    p.ConsumerKey,
+		ConsumerSecret: p.ConsumerSecret,
+		CallbackURL:    "oob",
+		Endpoint: oauth1.Endpoint{
+			RequestTokenURL: base + "/oauth/request_token",
+			AuthorizeURL:    base + "/oauth/authorize",
+			AccessTokenURL:  base + "/oauth/access_token",
+		},
+		HTTPClient: &http.Client{
+			Transport: rec,
+			Timeout:   authTimeout,
+			// A signed request is signed for one URL; never follow a redirect with it.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	secrets := []string{p.ConsumerSecret}
+
+	reqToken, reqSecret, err := cfg.RequestToken()
+	if err != nil {
+		return a.tokenError("the request for a sign-in token", cfg.Endpoint.RequestTokenURL, rec, err,
+			"check the consumer key and secret (the API key and secret of your X app)", secrets)
+	}
+	secrets = append(secrets, reqSecret)
+	authURL, err := cfg.AuthorizationURL(reqToken)
+	if err != nil {
+		return usageErrorf("cannot build the authorization URL from %s: %v", cfg.Endpoint.AuthorizeURL, err)
+	}
+	fmt.Fprintf(a.stdout, "Open this page in a browser, sign in as the X account mediaup should use, and authorize the app:\n\n  %s\n\n", authURL)
+	fmt.Fprint(a.stderr, "Then type the PIN X shows: ")
+	pin, err := a.readLine()
+	if err != nil {
+		return usageErrorf("no PIN given (%v); nothing saved. Run mediaup auth again and type the PIN shown after authorizing", err)
+	}
+	pin = strings.Join(strings.Fields(pin), "")
+	if pin == "" {
+		return usageErrorf("no PIN given; nothing saved. Run mediaup auth again and type the PIN shown after authorizing")
+	}
+	if !isDigits(pin) {
+		return usageErrorf("the PIN %q is not a number; X's PIN is the digits shown after you authorize the app. Nothing saved", pin)
+	}
+
+	token, secret, err := cfg.AccessToken(reqToken, reqSecret, pin)
+	if err != nil {
+		return a.tokenError("the PIN "+pin, cfg.Endpoint.AccessTokenURL, rec, err,
+			"a PIN works once and only for the sign-in that showed it; run mediaup auth again for a new one", secrets)
+	}
+	p.AccessToken, p.AccessSecret = token, secret
+	p.UserID, p.ScreenName = accountOf(rec.lastBody(), token)
+	// The token is only good on the server that issued it; "" means X's own hosts.
+	p.BaseURL = base
+	if base == xOAuthBase {
+		p.BaseURL = ""
+	}
+	if err := p.Validate(); err != nil {
+		return usageErrorf("signed in, but the profile would not be usable, so it was not saved: %s", config.Redact(err.Error(), p.Secrets()...))
+	}
+
+	// Re-read the file: the PIN may have taken minutes, and another profile
+	// may have been saved meanwhile.
+	file, err = config.Load(path)
+	if err != nil {
+		return &cmdError{exitUsage, err.Error() + "; the sign-in worked but nothing was saved"}
+	}
+	file.Profiles[name] = p
+	if file.Default == "" {
+		file.Default = name
+	}
+	if err := file.Save(path); err != nil {
+		return refusedErrorf("%s; the sign-in worked but nothing was saved", err)
+	}
+	who := "the account"
+	switch {
+	case p.ScreenName != "" && p.UserID != "":
+		who = fmt.Sprintf("@%s (user %s)", p.ScreenName, p.UserID)
+	case p.ScreenName != "":
+		who = "@" + p.ScreenName
+	case p.UserID != "":
+		who = "user " + p.UserID
+	}
+	fmt.Fprintf(a.stdout, "Signed in as %s. Saved profile %q in %s.\n", who, name, path)
+	if name != file.Default {
+		fmt.Fprintf(a.stdout, "Use it with: mediaup --profile %s\n", name)
+	}
+	return nil
+}
+
+// chooseBaseURL picks where to sign in: --base-url, else $MEDIAUP_BASE_URL,
+// else the profile's base URL, else X.
+func (a *authRun) chooseBaseURL(p config.Profile) (string, error) {
+	raw, from := a.baseURL, "--base-url"
+	if raw == "" {
+		raw, from = a.getenv(config.EnvBaseURL), config.EnvBaseURL
+	}
+	if raw == "" {
+		raw, from = p.BaseURL, fmt.Sprintf("profile %q", p.Name)
+	}
+	if raw == "" {
+		return xOAuthBase, nil
+	}
+	base, err := uploader.CheckBaseURL(raw)
+	if err != nil {
+		return "", usageErrorf("%s: %v", from, err)
+	}
+	return base, nil
+}
+
+// consumerCredentials fills in the app's consumer key and secret: the
+// environment wins over the profile, and what is still missing is asked for.
+func (a *authRun) consumerCredentials(p *config.Profile) error {
+	if v := a.getenv(config.EnvConsumerKey); v != "" {
+		p.ConsumerKey = v
+	}
+	if v := a.getenv(config.EnvConsumerSecret); v != "" {
+		p.ConsumerSecret = v
+	}
+	if p.ConsumerKey == "" {
+		fmt.Fprint(a.stderr, "Consumer key (the API key of your X app): ")
+		v, err := a.readLine()
+		if err != nil {
+			return usageErrorf("no consumer key given (%v): set %s or type it when asked", err, config.EnvConsumerKey)
+		}
+		p.ConsumerKey = strings.TrimSpace(v)
+	}
+	if p.ConsumerSecret == "" {
+		fmt.Fprint(a.stderr, "Consumer secret (the API key secret; not shown): ")
+		v, err := a.readSecret()
+		if err != nil {
+			return usageErrorf("no consumer secret given (%v): set %s or type it when asked", err, config.EnvConsumerSecret)
+		}
+		p.ConsumerSecret = strings.TrimSpace(v)
+	}
+	for _, c := range []struct{ label, value, env string }{
+		{"consumer key", p.ConsumerKey, config.EnvConsumerKey},
+		{"consumer secret", p.ConsumerSecret, config.EnvConsumerSecret},
+	} {
+		if c.value == "" {
+			return usageErrorf("the %s is empty: set %s or type it when asked", c.label, c.env)
+		}
+		if strings.IndexFunc(c.value, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+			return usageErrorf("the %s contains spaces or control characters; copy it again from the X developer portal", c.label)
+		}
+	}
+	return nil
+}
+
+// readLine reads one line from stdin without its line ending. A last line
+// without a newline counts; nothing at all is io.EOF.
+func (a *authRun) readLine() (string, error) {
+	line, err := a.in.ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		if errors.Is(err, io.EOF) {
+			return "", errors.New("input ended")
+		}
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// readSecret reads a line without echo when stdin is a terminal.
+func (a *authRun) readSecret() (string, error) {
+	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(f.Fd()) && a.in.Buffered() == 0 {
+		b, err := term.ReadPassword(f.Fd())
+		fmt.Fprintln(a.stderr)
+		return string(b), err
+	}
+	return a.readLine()
+}
+
+// tokenError explains a failed token request: X's refusal in its own words
+// (exit 1), or why X could not be reached (exit 1).
+func (a *authRun) tokenError(what, endpoint string, rec *tokenRecorder, err error, hint string, secrets []string) error {
+	status, body := rec.last()
+	scrub := func(s string) string { return config.Redact(s, secrets...) }
+	if status == 0 {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return refusedErrorf("cannot reach %s: %s; check the network and the base URL. Nothing saved", endpoint, scrub(err.Error()))
+	}
+	if status == http.StatusOK || status == http.StatusCreated {
+		return refusedErrorf("%s answered %d but not with the tokens the OAuth 1.0a flow needs (%s). Nothing saved", endpoint, status, scrub(err.Error()))
+	}
+	return refusedErrorf("X refused %s (HTTP %d: %s); %s. Nothing saved", what, status, scrub(refusalText(status, body)), hint)
+}
+
+// refusalText pulls X's explanation out of an error body: the JSON
+// {"errors":[{"code","message"}]} shape, or a short plain-text line.
+func refusalText(status int, body []byte) string {
+	var eb struct {
+		Errors []struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &eb) == nil && len(eb.Errors) > 0 {
+		var parts []string
+		for _, e := range eb.Errors {
+			if e.Code != 0 {
+				parts = append(parts, fmt.Sprintf("code %d, %s", e.Code, e.Message))
+			} else {
+				parts = append(parts, e.Message)
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	text := strings.Join(strings.Fields(stripTags(string(body))), " ")
+	if r := []rune(text); len(r) > 200 {
+		text = string(r[:200]) + "…"
+	}
+	if text == "" {
+		text = http.StatusText(status)
+	}
+	return text
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+func stripTags(s string) string { return tagPattern.ReplaceAllString(s, " ") }
+
+// accountOf reads user_id and screen_name from the access-token answer,
+// which dghubble/oauth1 parses only for the token and secret. Should X leave
+// the user ID out, an access token starts with it ("12345-abc...").
+func accountOf(body []byte, token string) (userID, screenName string) {
+	if v, err := url.ParseQuery(strings.TrimSpace(string(body))); err == nil {
+		userID, screenName = v.Get("user_id"), v.Get("screen_name")
+	}
+	if userID == "" {
+		if id, _, ok := strings.Cut(token, "-"); ok && isDigits(id) {
+			userID = id
+		}
+	}
+	return userID, screenName
+}
+
+// tokenRecorder keeps the status and body of the last token response, so
+// that refusals can be explained and the access-token answer's extra fields
+// (user_id, screen_name) read. The library still gets the same body.
+type tokenRecorder struct {
+	base http.RoundTripper
+
+	mu     sync.Mutex
+	status int
+	body   []byte
+}
+
+// RoundTrip forwards req and keeps a copy of the (small) response body.
+func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.status, r.body = 0, nil
+	r.mu.Unlock()
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.status, r.body = resp.StatusCode, b
+	r.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	return resp, nil
+}
+
+func (r *tokenRecorder) last() (int, []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status, r.body
+}
+
+func (r *tokenRecorder) lastBody() []byte {
+	_, b := r.last()
+	return b
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"mediaup/config"
+	"mediaup/uploader"
+)
+
+// statusJSON is what `mediaup status --json` prints: one object.
+type statusJSON struct {
+	OK               bool             `json:"ok"`
+	MediaID          string           `json:"media_id"`
+	MediaKey         string           `json:"media_key,omitempty"`
+	State            string           `json:"state,omitempty"`
+	Percent          *int             `json:"progress_percent,omitempty"`
+	CheckAfterSecs   float64          `json:"check_after_secs,omitempty"`
+	ExpiresAt        string           `json:"expires_at,omitempty"`
+	ExpiresAfterSecs int64            `json:"expires_after_secs,omitempty"`
+	ProcessingError  *processingJSON  `json:"processing_error,omitempty"`
+	Error            string           `json:"error,omitempty"`
+	Refusal          *statusRefusedJS `json:"refusal,omitempty"`
+}
+
+type processingJSON struct {
+	Code    int    `json:"code,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// statusRefusedJS is X's refusal of the STATUS call, for scripts.
+type statusRefusedJS struct {
+	HTTPStatus int    `json:"http_status"`
+	Code       int    `json:"code,omitempty"`
+	Message    string `json:"message"`
+}
+
+// runStatus makes one STATUS call for a media ID and prints where X's
+// processing stands: state, percent, expiry and X's error, if any. Exit 0
+// when X answered and the media has not failed, 1 when X refused the call
+// or the media failed processing, 2 on usage or configuration errors.
+func runStatus(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mediaup status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var conn connectOptions
+	jsonOut := fs.Bool("json", false, "print one JSON object on stdout")
+	fs.StringVar(&conn.profile, "profile", "", "profile `NAME` in the config file")
+	fs.StringVar(&conn.api, "api", "", "API dialect: v2 (default) or v1.1")
+	fs.StringVar(&conn.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: mediaup status [--json] [--profile NAME] [--api v2|v1.1] [--base-url URL] MEDIA_ID")
+		fmt.Fprintln(stderr, "\nAsks X once where processing of an uploaded media stands.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "mediaup status: give exactly one media ID: mediaup status [flags] MEDIA_ID")
+		return exitUsage
+	}
+	id := strings.TrimSpace(pos[0])
+	if !isDigits(id) {
+		fmt.Fprintf(stderr, "mediaup status: %q is not a media ID; media IDs are numbers like 1880028106020515840 (the media_id that upload printed)\n", pos[0])
+		return exitUsage
+	}
+
+	t, err := connect(conn)
+	if err != nil {
+		fmt.Fprintln(stderr, "mediaup status:", err)
+		return exitUsage
+	}
+	defer t.stop()
+	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	m, err := t.client.Status(ctx, id)
+	now := time.Now()
+	if err != nil {
+		msg := scrub(err.Error())
+		if *jsonOut {
+			out := statusJSON{MediaID: id, Error: msg}
+			var ae *uploader.APIError
+			if errors.As(err, &ae) {
+				out.Refusal = &statusRefusedJS{HTTPStatus: ae.StatusCode, Code: ae.Code, Message: scrub(ae.Message)}
+			}
+			writeJSONLine(stdout, out)
+		} else {
+			fmt.Fprintf(stderr, "mediaup status: media %s: %s\n", id, msg)
+		}
+		return exitFailed
+	}
+
+	out := statusOf(m, now)
+	if *jsonOut {
+		writeJSONLine(stdout, out)
+	} else {
+		printStatus(stdout, m, out, now)
+	}
+	if !out.OK {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// statusOf summarises a STATUS answer. A media without processing_info is
+// one X has nothing more to do with: ready.
+func statusOf(m *uploader.Media, now time.Time) statusJSON {
+	out := statusJSON{OK: true, MediaID: m.ID, MediaKey: m.Key, State: "succeeded"}
+	if p := m.Processing; p != nil {
+		out.State = p.State
+		if p.State == "in_progress" || p.Percent > 0 {
+			pct := p.Percent
+			out.Percent = &pct
+		}
+		out.CheckAfterSecs = p.CheckAfter.Seconds()
+		if p.Error != nil {
+			out.ProcessingError = &processingJSON{Code: p.Error.Code, Name: p.Error.Name, Message: p.Error.Message}
+			out.OK = false
+		}
+		if p.State == "failed" {
+			out.OK = false
+		}
+	}
+	if !m.ExpiresAt.IsZero() {
+		out.ExpiresAt = m.ExpiresAt.UTC().Format(time.RFC3339)
+		out.ExpiresAfterSecs = int64(m.ExpiresAfter / time.Second)
+		if !now.Before(m.ExpiresAt) {
+			out.OK = false
+		}
+	}
+	return out
+}
+
+// printStatus writes the readable form: one "field: value" line each.
+func printStatus(w io.Writer, m *uploader.Media, s statusJSON, now time.Time) {
+	fmt.Fprintf(w, "media     %s\n", s.MediaID)
+	if s.MediaKey != "" {
+		fmt.Fprintf(w, "key       %s\n", s.MediaKey)
+	}
+	state := s.State
+	if m.Processing == nil {
+		state += " (no processing pending)"
+	}
+	fmt.Fprintf(w, "state     %s\n", state)
+	if s.Percent != nil {
+		fmt.Fprintf(w, "progress  %d%%\n", *s.Percent)
+	}
+	if s.CheckAfterSecs > 0 {
+		fmt.Fprintf(w, "check in  %s\n", time.Duration(s.CheckAfterSecs*float64(time.Second)))
+	}
+	if !m.ExpiresAt.IsZero() {
+		fmt.Fprintf(w, "expires   %s (%s)\n", m.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST"), untilText(m.ExpiresAt, now))
+	}
+	if e := s.ProcessingError; e != nil {
+		fmt.Fprintf(w, "error     %s\n", (&uploader.ProcessingError{Code: e.Code, Name: e.Name, Message: e.Message}).Error())
+	}
+}
+
+// untilText says how far t is from now: "in 23h59m" or "expired 5m ago".
+func untilText(t, now time.Time) string {
+	d := t.Sub(now)
+	if d <= 0 {
+		return "expired " + roughDuration(-d) + " ago"
+	}
+	return "in " + roughDuration(d)
+}
+
+// roughDuration shows a duration to the minute (to the second under one).
+func roughDuration(d time.Duration) string {
+	if d < time.Minute {
+		return d.Round(time.Second).String()
+	}
+	s := d.Round(time.Minute).String() // like 23h59m0s
+	return strings.TrimSuffix(s, "0s")
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments (`status 123 --json`), which flag.Parse alone stops at.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" { // everything after -- is positional
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func writeJSONLine(w io.Writer, v any) {
+	b, _ := json.Marshal(v)
+	fmt.Fprintf(w, "%s\n", b)
+}
