@@ -62,7 +62,7 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parseFlagsAnywhere(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -192,9 +192,9 @@ func roughDuration(d time.Duration) string {
 	return strings.TrimSuffix(s, "0s")
 }
 
-// parseInterspersed parses flags that may come before or after the
+// parseFlagsAnywhere parses flags that may come before or after the
 // positional arguments (`status 123 --json`), which flag.Parse alone stops at.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseFlagsAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
