@@ -183,13 +183,21 @@ func untilText(t, now time.Time) string {
 	return "in " + roughDuration(d)
 }
 
-// roughDuration shows a duration to the minute (to the second under one).
+// roughDuration shows a duration to the minute, like 23h59m, 3h or 12m
+// (to the second under a minute).
 func roughDuration(d time.Duration) string {
 	if d < time.Minute {
 		return d.Round(time.Second).String()
 	}
-	s := d.Round(time.Minute).String() // like 23h59m0s
-	return strings.TrimSuffix(s, "0s")
+	d = d.Round(time.Minute)
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
 }
 
 // parseFlagsAnywhere parses flags that may come before or after the

@@ -209,7 +209,7 @@ func TestStatusBadInput(t *testing.T) {
 	}
 }
 
-func TestParseInterspersed(t *testing.T) {
+func TestStatusParseFlagsAnywhere(t *testing.T) {
 	tests := []struct {
 		args []string
 		json bool
@@ -228,6 +228,26 @@ func TestParseInterspersed(t *testing.T) {
 		pos, err := parseFlagsAnywhere(fs, tc.args)
 		if err != nil || *j != tc.json || !reflect.DeepEqual(pos, tc.pos) {
 			t.Errorf("parseFlagsAnywhere(%q) = %q, json %v, %v; want %q, json %v", tc.args, pos, *j, err, tc.pos, tc.json)
+		}
+	}
+}
+
+func TestStatusUntilText(t *testing.T) {
+	now := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{24 * time.Hour, "in 24h"},
+		{23*time.Hour + 59*time.Minute + 20*time.Second, "in 23h59m"},
+		{12 * time.Minute, "in 12m"},
+		{40 * time.Second, "in 40s"},
+		{-2 * time.Hour, "expired 2h ago"},
+		{0, "expired 0s ago"},
+	}
+	for _, tc := range tests {
+		if got := untilText(now.Add(tc.d), now); got != tc.want {
+			t.Errorf("untilText(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
 }
