@@ -1,0 +1,370 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"mediaup/assets"
+	"mediaup/sandbox"
+)
+
+// binary is the mediaup built once for all tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "mediaup-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "mediaup")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Dir = ".." // the module root
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building mediaup: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// requireTmux fails the test when tmux is missing: CI installs it, and
+// this test is part of what CI must check.
+func requireTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is not installed: the end-to-end TUI test needs it (apt-get install -y tmux; .ci/run installs it)")
+	}
+}
+
+// startSandbox runs `mediaup sandbox` on a free loopback port and returns
+// its base URL; the process is stopped in t.Cleanup.
+func startSandbox(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		sent := false
+		for sc.Scan() {
+			if u := urlRE.FindString(sc.Text()); u != "" && !sent {
+				found <- u
+				sent = true
+			}
+		}
+	}()
+	select {
+	case u := <-found:
+		return u
+	case <-time.After(15 * time.Second):
+		t.Fatal("mediaup sandbox did not print its address")
+		return ""
+	}
+}
+
+// tmuxRun is one mediaup in its own tmux server.
+type tmuxRun struct {
+	t      *testing.T
+	socket string
+}
+
+// startTUI starts mediaup with args in a detached tmux window of w×h on a
+// private tmux server, with the demo credentials in its environment.
+func startTUI(t *testing.T, base, dir string, w, h int, args ...string) *tmuxRun {
+	t.Helper()
+	requireTmux(t)
+	r := &tmuxRun{t: t, socket: fmt.Sprintf("mediaup-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()%1e6)}
+	acct := sandbox.DemoAccount()
+	cfg := t.TempDir()
+	tmuxArgs := []string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", dir,
+		"-e", "MEDIAUP_CONSUMER_KEY=" + acct.ConsumerKey,
+		"-e", "MEDIAUP_CONSUMER_SECRET=" + acct.ConsumerSecret,
+		"-e", "MEDIAUP_ACCESS_TOKEN=" + acct.AccessToken,
+		"-e", "MEDIAUP_ACCESS_SECRET=" + acct.AccessSecret,
+		"-e", "MEDIAUP_BASE_URL=" + base,
+		"-e", "XDG_CONFIG_HOME=" + cfg,
+		"-e", "XDG_STATE_HOME=" + cfg,
+		"-e", "XDG_DATA_HOME=" + cfg,
+		"-e", "HOME=" + cfg,
+		binary}
+	tmuxArgs = append(tmuxArgs, args...)
+	// In the same command, so the option is set before mediaup can exit:
+	// the pane stays to show what it printed after the TUI.
+	tmuxArgs = append(tmuxArgs, ";", "set-option", "-t", "main", "remain-on-exit", "on")
+	r.tmux(tmuxArgs...)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", r.socket, "kill-server").Run() })
+	return r
+}
+
+func (r *tmuxRun) tmux(args ...string) string {
+	r.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", r.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// screen is the visible pane as text.
+func (r *tmuxRun) screen() string { return r.tmux("capture-pane", "-p", "-t", "main") }
+
+// history is the pane with its scrollback, for what is printed after the
+// TUI has left the alternate screen.
+func (r *tmuxRun) history() string { return r.tmux("capture-pane", "-p", "-S", "-", "-t", "main") }
+
+// keys sends tmux key names (C-s, Enter, …).
+func (r *tmuxRun) keys(ks ...string) { r.tmux(append([]string{"send-keys", "-t", "main"}, ks...)...) }
+
+// typeText types literal text.
+func (r *tmuxRun) typeText(s string) { r.tmux("send-keys", "-t", "main", "-l", s) }
+
+// waitScreen polls the screen until cond holds.
+func (r *tmuxRun) waitScreen(what string, cond func(string) bool) string {
+	r.t.Helper()
+	var s string
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		s = r.screen()
+		if cond(s) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+	return ""
+}
+
+// mediaInfo and tweetInfo are the sandbox's inspection JSON.
+type mediaInfo struct {
+	MediaID string `json:"media_id"`
+	State   string `json:"state"`
+}
+
+type tweetInfo struct {
+	ID       string   `json:"id"`
+	Text     string   `json:"text"`
+	MediaIDs []string `json:"media_ids"`
+}
+
+// getJSON reads an inspection endpoint.
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// poll calls f until it reports done.
+func poll(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// succeeded waits until the sandbox holds n media, all succeeded, and
+// returns their IDs.
+func succeeded(t *testing.T, base string, n int) []string {
+	t.Helper()
+	var ids []string
+	poll(t, fmt.Sprintf("%d media succeeded on the sandbox", n), func() bool {
+		var ms []mediaInfo
+		getJSON(t, base+"/sandbox/media", &ms)
+		ids = ids[:0]
+		for _, m := range ms {
+			if m.State == "succeeded" {
+				ids = append(ids, m.MediaID)
+			}
+		}
+		return len(ms) == n && len(ids) == n
+	})
+	return ids
+}
+
+// tweets waits until the sandbox has n tweets and returns them.
+func tweets(t *testing.T, base string, n int) []tweetInfo {
+	t.Helper()
+	var tws []tweetInfo
+	poll(t, fmt.Sprintf("%d tweets on the sandbox", n), func() bool {
+		tws = nil
+		getJSON(t, base+"/sandbox/tweets", &tws)
+		return len(tws) >= n
+	})
+	return tws
+}
+
+// samples writes the two sample images into a fresh folder.
+func samples(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := assets.WriteTo(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func TestUploadAndPostInTmux(t *testing.T) {
+	requireTmux(t)
+	base := startSandbox(t, "--processing", "1s")
+	dir := samples(t)
+	r := startTUI(t, base, dir, 120, 36, "sample.png", "sample2.png")
+
+	ids := succeeded(t, base, 2)
+	r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
+	r.keys("c")
+	r.waitScreen("the compose pane focused", func(s string) bool { return strings.Contains(s, "ctrl+s post") })
+	const text = "Campaign launch from mediaup e2e"
+	r.typeText(text)
+	r.waitScreen("the text typed", func(s string) bool { return strings.Contains(s, text) })
+	r.keys("C-s")
+
+	tws := tweets(t, base, 1)
+	if len(tws) != 1 {
+		t.Fatalf("%d tweets, want exactly 1: %+v", len(tws), tws)
+	}
+	if tws[0].Text != text {
+		t.Errorf("tweet text %q, want %q", tws[0].Text, text)
+	}
+	if len(tws[0].MediaIDs) != 2 || !sameSet(tws[0].MediaIDs, ids) {
+		t.Errorf("tweet media %v, want exactly %v", tws[0].MediaIDs, ids)
+	}
+	s := r.waitScreen("the tweet ID on screen", func(s string) bool { return strings.Contains(s, tws[0].ID) })
+	if !strings.Contains(s, "posted tweet "+tws[0].ID) {
+		t.Errorf("screen does not say the tweet was posted:\n%s", s)
+	}
+
+	// Quit: nothing is running, so it quits at once and prints the IDs.
+	r.keys("Escape") // alone: an escape followed at once by q would read as alt+q
+	r.waitScreen("compose left", func(s string) bool { return strings.Contains(s, "p pause/resume") })
+	r.keys("q")
+	r.waitScreen("the TUI gone", func(s string) bool { return strings.Contains(s, "Pane is dead") })
+	s = r.history()
+	if !strings.Contains(s, ids[0]) || !strings.Contains(s, ids[1]) {
+		t.Errorf("media IDs not printed after exit:\n%s", s)
+	}
+	if !strings.Contains(s, "Pane is dead (status 0") {
+		t.Errorf("mediaup should exit 0 after a good session:\n%s", s)
+	}
+	for _, name := range []string{"sample.png", "sample2.png"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(name) + `\s+[0-9]+`).MatchString(s) {
+			t.Errorf("no %q line with its media ID after exit:\n%s", name, s)
+		}
+	}
+}
+
+func TestSmallTerminal(t *testing.T) {
+	requireTmux(t)
+	base := startSandbox(t, "--processing", "1s")
+	dir := samples(t)
+	r := startTUI(t, base, dir, 80, 24, "sample.png", "sample2.png")
+	succeeded(t, base, 2)
+	s := r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
+	checkFits(t, s, 80, 24)
+	for _, want := range []string{"Files", "Queue", "Compose", "sample.png", "sample2.png", "0/280"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("80×24 screen lacks %q:\n%s", want, s)
+		}
+	}
+	// The queue is usable: move, open the alt text input, save.
+	r.keys("j", "a")
+	r.waitScreen("the alt text input", func(s string) bool { return strings.Contains(s, "alt text:") })
+	r.typeText("A test card")
+	r.keys("Enter")
+	r.waitScreen("alt text saved", func(s string) bool { return strings.Contains(s, "alt text saved for sample2.png") })
+	// Compose is usable: type, see the count, post.
+	r.keys("c")
+	r.typeText("Small screen post https://example.com")
+	s = r.waitScreen("the weighted count", func(s string) bool { return strings.Contains(s, "41/280") })
+	checkFits(t, s, 80, 24)
+	r.keys("C-s")
+	tws := tweets(t, base, 1)
+	r.waitScreen("the tweet ID", func(s string) bool { return strings.Contains(s, tws[0].ID) })
+	checkFits(t, r.screen(), 80, 24)
+	var ms []struct {
+		MediaID string `json:"media_id"`
+		AltText string `json:"alt_text"`
+	}
+	getJSON(t, base+"/sandbox/media", &ms)
+	alt := 0
+	for _, m := range ms {
+		if m.AltText == "A test card" {
+			alt++
+		}
+	}
+	if alt != 1 {
+		t.Errorf("alt text reached %d media, want 1: %+v", alt, ms)
+	}
+}
+
+// checkFits fails when the captured screen is taller or wider than w×h.
+func checkFits(t *testing.T, s string, w, h int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > h {
+		t.Errorf("%d lines on a %d-line terminal", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("line %d is %d wide on a %d-column terminal: %q", i, n, w, l)
+		}
+	}
+}
