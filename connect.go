@@ -44,6 +44,21 @@ func connect(o connectOptions) (*target, error) {
 		o.getenv = os.Getenv
 	}
 	t := &target{stop: func() {}}
+	if o.api != "" {
+		d, err := uploader.ParseDialect(o.api)
+		if err != nil {
+			return nil, fmt.Errorf("--api: %w", err)
+		}
+		o.api = string(d)
+	}
+	if o.baseURL != "" {
+		if o.sandbox {
+			return nil, errors.New("--sandbox starts its own local X API, so --base-url has no place beside it; give one or the other")
+		}
+		if err := config.CheckBaseURL(o.baseURL); err != nil {
+			return nil, fmt.Errorf("--base-url: %w", err)
+		}
+	}
 	var p config.Profile
 	if o.sandbox {
 		sb := sandbox.New(sandbox.Options{Processing: 1500 * time.Millisecond})

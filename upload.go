@@ -64,21 +64,71 @@ func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
 	fs.StringVar(&r.chunkSize, "chunk-size", "", "preferred segment `SIZE`, e.g. 4MB (grown when a file would need over 1000 segments; at most 5MB)")
 	fs.StringVar(&r.limitRate, "limit-rate", "", "cap total upload bandwidth, e.g. 2MB (per second)")
 	fs.DurationVar(&r.pollCap, "poll-cap", 15*time.Minute, "give up waiting for X's processing after this long")
-	fs.Usage = func() {
+	// The flag package prints its own error and the whole usage on a
+	// mistake; mediaup says what went wrong in one line instead, and
+	// prints the usage only for --help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	files, err := parseFlagsAndFiles(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(stderr, "Usage: mediaup upload [flags] FILE...")
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	r.files = fs.Args()
+	if err != nil {
+		return nil, flagError(err, "mediaup upload --help")
+	}
+	r.files = files
 	if len(r.files) == 0 {
 		return nil, errors.New("no files given: mediaup upload [flags] FILE...")
 	}
 	if r.workers < 1 || r.segments < 1 {
 		return nil, errors.New("--workers and --segments must be at least 1")
 	}
+	if r.category != "" {
+		// An unknown category is a usage mistake, not a fault of each file.
+		var re *media.RuleError
+		if _, err := media.CategoryFor(media.Video, r.category); errors.As(err, &re) && re.Rule == media.RuleCategory {
+			return nil, fmt.Errorf("--category: %w", err)
+		}
+	}
 	return r, nil
+}
+
+// parseFlagsAndFiles parses flags that may come before, between or after
+// the files (`upload clip.mp4 --post "hi"` means what it says, rather than
+// uploading a file called --post), and returns the files. Everything after
+// "--" is a file.
+func parseFlagsAndFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return files, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(files, rest...), nil
+		}
+		files = append(files, rest[0])
+		args = rest[1:]
+	}
+}
+
+// flagError rewords the flag package's errors as mediaup's messages, which
+// write flags with two dashes, and points at the help.
+func flagError(err error, help string) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Errorf("unknown flag --%s; see %s", strings.TrimLeft(name, "-"), help)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("--%s needs a value; see %s", strings.TrimLeft(name, "-"), help)
+	}
+	return fmt.Errorf("%s; see %s", msg, help)
 }
 
 // altFor returns the alt text for one file: a FILE=TEXT entry wins over a plain TEXT.
@@ -143,11 +193,12 @@ func (r *uploadRun) preflight(chunk int64) (code int, err error) {
 		probeErrs = append(probeErrs, perr)
 	}
 	for _, a := range r.alts {
+		which := "--alt text"
 		if k, v, ok := strings.Cut(a, "="); ok && r.isFile(k) {
-			a = v
+			a, which = v, "--alt text for "+k
 		}
 		if n := len([]rune(a)); n > uploader.MaxAltText {
-			return exitUsage, fmt.Errorf("alt text is %d characters, over X's %d limit", n, uploader.MaxAltText)
+			return exitUsage, fmt.Errorf("%s is %d characters, over X's %d-character limit for alt text; nothing uploaded", which, n, uploader.MaxAltText)
 		}
 	}
 	if !r.posting {
@@ -159,7 +210,7 @@ func (r *uploadRun) preflight(chunk int64) (code int, err error) {
 		}
 	}
 	if err := tweet.CheckAttachments(kinds); err != nil {
-		return exitUsage, fmt.Errorf("cannot post these files in one tweet: %v; nothing uploaded", err)
+		return exitUsage, fmt.Errorf("cannot post %s in one tweet: %v; nothing uploaded", joinAnd(r.files), err)
 	}
 	if err := tweet.ValidateText(r.post, len(kinds)); err != nil {
 		return exitUsage, fmt.Errorf("%v; nothing uploaded", err)
@@ -300,6 +351,14 @@ type summary struct {
 	Files   []fileResult `json:"files"`
 	TweetID string       `json:"tweet_id,omitempty"`
 	Error   string       `json:"error,omitempty"`
+}
+
+// joinAnd joins words as English: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func joinNonEmpty(a, b string) string {

@@ -195,6 +195,11 @@ func checkAPI(api string) error {
 	return fmt.Errorf("API %q is not supported; use v2 or v1.1", api)
 }
 
+// CheckBaseURL reports why raw cannot be a profile's base URL (the rules of
+// Validate), or nil; callers that take a base URL from elsewhere, such as a
+// command-line flag, use it to name that source in the message.
+func CheckBaseURL(raw string) error { return checkBaseURL(raw) }
+
 // checkBaseURL accepts an absolute http(s) URL with a host and no user
 // information, query or fragment; plain http only to a loopback host, because
 // everything mediaup sends (signed requests, tokens, media) would otherwise
