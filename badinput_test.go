@@ -14,8 +14,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -358,6 +358,17 @@ func badCases(t *testing.T) []badCase {
 		return []string{"photos"}
 	}, "photos", "photos: is a directory, not a media file; choose the files inside it")...)
 	add(fileCases("empty file", one("empty.png", nil), "empty.png", "empty.png: file is empty (0 bytes)")...)
+	unreadable := fileCases("unreadable file", func(e *badEnv) []string {
+		e.write("private.png", png)
+		if err := os.Chmod("private.png", 0); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"private.png"}
+	}, "private.png", "private.png: permission denied; mediaup cannot read this file")
+	for i := range unreadable {
+		unreadable[i].unprivileged = true
+	}
+	add(unreadable...)
 	add(fileCases("symlink loop", func(e *badEnv) []string {
 		if err := os.Symlink("b.png", "a.png"); err != nil {
 			t.Fatal(err)
@@ -402,12 +413,298 @@ func badCases(t *testing.T) []badCase {
 		return []string{"--chunk-size", "64KB", e.sparse("long.mp4", mp4Head(60_000, 100<<20), 100<<20)}
 	}, "long.mp4", "long.mp4: 1600 segments at 64 KB chunks, over X's 1000-segment limit; use --chunk-size 105 KB or more")...)
 
+	// Several files that cannot share one tweet, and text X would refuse:
+	// refused before anything is uploaded.
+	images := func(e *badEnv, n int) []string {
+		var paths []string
+		for i := 1; i <= n; i++ {
+			paths = append(paths, e.write(fmt.Sprintf("p%d.png", i), pngFile(t, 16+i, 16)))
+		}
+		return paths
+	}
+	add(badCase{
+		name:   "5 images on one tweet",
+		setup:  func(e *badEnv) []string { return append([]string{"--post", "five"}, images(e, 5)...) },
+		code:   exitUsage,
+		stderr: "mediaup upload: cannot post p1.png, p2.png, p3.png, p4.png and p5.png in one tweet: 5 images: a tweet takes at most 4 images; nothing uploaded\n",
+	}, badCase{
+		name: "GIF plus image on one tweet",
+		setup: func(e *badEnv) []string {
+			return []string{"--post", "mixed", e.write("anim.gif", sample(t, "sample.gif")), e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: cannot post anim.gif and photo.png in one tweet: a GIF cannot share a tweet with other media; nothing uploaded\n",
+	}, badCase{
+		name: "two videos on one tweet",
+		setup: func(e *badEnv) []string {
+			return []string{"--post", "double", e.write("a.mp4", sample(t, "sample.mp4")), e.write("b.mp4", sample(t, "sample.mp4"))}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: cannot post a.mp4 and b.mp4 in one tweet: 2 videos: a tweet takes at most 1 video; nothing uploaded\n",
+	}, badCase{
+		name: "tweet over 280 weighted characters",
+		setup: func(e *badEnv) []string {
+			return []string{"--post", strings.Repeat("字", 141), e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: tweet is 282 characters by X's count, over the 280 limit (URLs count 23, emoji and CJK count 2); nothing uploaded\n",
+	}, badCase{
+		name:   "tweet with a character X refuses",
+		setup:  func(e *badEnv) []string { return []string{"--post", "hello\ufeffworld", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: tweet contains U+FEFF at character 6, which X does not accept; remove it; nothing uploaded\n",
+	}, badCase{
+		name:   "empty tweet without media",
+		setup:  func(e *badEnv) []string { return []string{"--post", "  "} },
+		code:   exitUsage,
+		stderr: "mediaup upload: no files given: mediaup upload [flags] FILE...\n",
+	}, badCase{
+		name: "alt text over 1000 characters for every file",
+		setup: func(e *badEnv) []string {
+			return []string{"--alt", strings.Repeat("é", 1001), e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: --alt text is 1001 characters, over X's 1000-character limit for alt text; nothing uploaded\n",
+	}, badCase{
+		name: "alt text over 1000 characters for one file",
+		setup: func(e *badEnv) []string {
+			return []string{"--post", "hi", "--alt", "photo.png=" + strings.Repeat("a", 1200), e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: --alt text for photo.png is 1200 characters, over X's 1000-character limit for alt text; nothing uploaded\n",
+	})
+
+	// Flags.
+	add(badCase{
+		name:   "no files given",
+		setup:  func(e *badEnv) []string { return nil },
+		code:   exitUsage,
+		stderr: "mediaup upload: no files given: mediaup upload [flags] FILE...\n",
+	}, badCase{
+		name:   "unknown flag",
+		setup:  func(e *badEnv) []string { return []string{"--frobnicate", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: unknown flag --frobnicate; see mediaup upload --help\n",
+	}, badCase{
+		name:   "flag without its value",
+		setup:  func(e *badEnv) []string { return []string{e.write("photo.png", png), "--post"} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --post needs a value; see mediaup upload --help\n",
+	}, badCase{
+		name:   "bad --chunk-size",
+		setup:  func(e *badEnv) []string { return []string{"--chunk-size", "lots", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --chunk-size: \"lots\" is not a size like 4MB or 512KB\n",
+	}, badCase{
+		name:   "--chunk-size in terabytes",
+		setup:  func(e *badEnv) []string { return []string{"--chunk-size", "4TB", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --chunk-size: \"4TB\" is not a size like 4MB or 512KB\n",
+	}, badCase{
+		name:   "--chunk-size over 5 MB",
+		setup:  func(e *badEnv) []string { return []string{"--chunk-size", "6MB", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --chunk-size 6MB is over X's 5 MB segment limit\n",
+	}, badCase{
+		name:   "bad --owners",
+		setup:  func(e *badEnv) []string { return []string{"--owners", "3805104374,@friend", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --owners: \"@friend\" is not a numeric X user ID\n",
+	}, badCase{
+		name:   "unknown --category",
+		setup:  func(e *badEnv) []string { return []string{"--category", "tweet_audio", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --category: unknown media category \"tweet_audio\"; use tweet_image, tweet_gif, tweet_video or amplify_video\n",
+	}, badCase{
+		name:   "--workers 0",
+		setup:  func(e *badEnv) []string { return []string{"--workers", "0", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --workers and --segments must be at least 1\n",
+	}, badCase{
+		name:   "bad --limit-rate",
+		setup:  func(e *badEnv) []string { return []string{"--limit-rate", "fast", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --limit-rate \"fast\": give a size per second such as 2MB\n",
+	}, badCase{
+		name:   "unknown --api",
+		setup:  func(e *badEnv) []string { return []string{"--api", "v3", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --api: unknown API dialect \"v3\": use v2 or v1.1\n",
+	}, badCase{
+		name: "unknown MEDIAUP_API",
+		setup: func(e *badEnv) []string {
+			t.Setenv("MEDIAUP_API", "v3")
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: MEDIAUP_API: API \"v3\" is not supported; use v2 or v1.1\n",
+	})
+
+	// Where to send, and as whom.
+	add(badCase{
+		name: "--base-url not http(s)",
+		setup: func(e *badEnv) []string {
+			return []string{"--base-url", "ftp://127.0.0.1:21", e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: --base-url: base URL \"ftp://127.0.0.1:21\" must start with https:// (or http:// for a loopback host such as 127.0.0.1)\n",
+	}, badCase{
+		name: "MEDIAUP_BASE_URL not http(s)",
+		setup: func(e *badEnv) []string {
+			t.Setenv("MEDIAUP_BASE_URL", "api.x.com")
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: MEDIAUP_BASE_URL: base URL \"api.x.com\" must start with https:// (or http:// for a loopback host such as 127.0.0.1)\n",
+	}, badCase{
+		name: "plain http to a non-loopback host",
+		setup: func(e *badEnv) []string {
+			return []string{"--base-url", "http://api.example.com", e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: --base-url: base URL \"http://api.example.com\" uses plain http to api.example.com, which is not a loopback host; use https, or plain http only to 127.0.0.1, ::1 or localhost\n",
+	}, badCase{
+		name: "base URL with a password",
+		setup: func(e *badEnv) []string {
+			return []string{"--base-url", "https://me:hunter2@api.example.com", e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: --base-url: base URL \"https://…@api.example.com\" must not contain a user name or password\n",
+	}, badCase{
+		name: "missing credentials",
+		setup: func(e *badEnv) []string {
+			for _, k := range mediaupEnv {
+				t.Setenv(k, "")
+			}
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: credentials are missing the consumer key, consumer secret, access token and access secret; set MEDIAUP_CONSUMER_KEY, MEDIAUP_CONSUMER_SECRET, MEDIAUP_ACCESS_TOKEN and MEDIAUP_ACCESS_SECRET, or run: mediaup auth\n",
+	}, badCase{
+		name: "one credential missing",
+		setup: func(e *badEnv) []string {
+			t.Setenv("MEDIAUP_ACCESS_SECRET", "")
+			return []string{"--post", "hi", e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: credentials are missing the access secret; set MEDIAUP_ACCESS_SECRET, or run: mediaup auth\n",
+	}, badCase{
+		name: "wrong credentials",
+		setup: func(e *badEnv) []string {
+			t.Setenv("MEDIAUP_ACCESS_SECRET", "not-the-access-secret")
+			return []string{"--post", "hi", e.write("photo.png", png)}
+		},
+		code:   exitFailed,
+		stderr: "photo.png                failed: X refused UPLOAD (HTTP 401, code 32): Could not authenticate you.\nnot posted: not every file is ready\n",
+	}, badCase{
+		name: "wrong credentials, chunked",
+		setup: func(e *badEnv) []string {
+			t.Setenv("MEDIAUP_CONSUMER_SECRET", "not-the-consumer-secret")
+			return []string{"--json", "--post", "hi", e.write("clip.mp4", sample(t, "sample.mp4"))}
+		},
+		code:           exitFailed,
+		summaryFileErr: "clip.mp4: X refused INIT (HTTP 401, code 32): Could not authenticate you.",
+	})
+
+	// The config file.
+	const goodProfile = "[profiles.work]\nconsumer_key = \"k\"\nconsumer_secret = \"S3CRET-c\"\naccess_token = \"1-t\"\naccess_secret = \"S3CRET-a\"\n"
+	add(badCase{
+		name:   "unknown profile, no config file",
+		setup:  func(e *badEnv) []string { return []string{"--profile", "nope", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: config: unknown profile \"nope\": $CONFIG does not exist; create the profile with: mediaup auth --profile nope\n",
+	}, badCase{
+		name: "unknown profile",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(goodProfile+"[profiles.home]\nscreen_name = \"me\"\n", 0o600)
+			return []string{"--profile", "nope", e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: unknown profile \"nope\" in $CONFIG (profiles: home, work)\n",
+	}, badCase{
+		name: "unknown MEDIAUP_PROFILE",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(goodProfile, 0o600)
+			t.Setenv("MEDIAUP_PROFILE", "wrok")
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: unknown profile \"wrok\" in $CONFIG (profiles: work)\n",
+	}, badCase{
+		name: "malformed config file",
+		setup: func(e *badEnv) []string {
+			e.writeConfig("[profiles.work]\nconsumer_key = \"k\nconsumer_secret = \"s\"\n", 0o600)
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: $CONFIG line 2, column 18: strings cannot contain newlines (after key \"profiles.work.consumer_key\"); fix the TOML syntax there\n",
+	}, badCase{
+		name: "misspelt key in the config file",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(strings.Replace(goodProfile, "consumer_secret", "consumer_secert", 1), 0o600)
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: $CONFIG: unknown key \"profiles.work.consumer_secert\"; the top level knows default and [profiles.NAME], and a profile knows consumer_key, consumer_secret, access_token, access_secret, user_id, screen_name, base_url and api\n",
+	}, badCase{
+		name: "config file is a directory",
+		setup: func(e *badEnv) []string {
+			if err := os.MkdirAll(e.config, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: $CONFIG is a directory, not a config file\n",
+	}, badCase{
+		name: "config file too open",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(goodProfile, 0o644)
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: permissions 0644 for $CONFIG are too open; it holds secrets, so run: chmod 600 $CONFIG\n",
+	}, badCase{
+		name: "config file unreadable",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(goodProfile, 0o000)
+			return []string{e.write("photo.png", png)}
+		},
+		code:         exitUsage,
+		stderr:       "mediaup upload: config: cannot read $CONFIG: permission denied\n",
+		unprivileged: true,
+	}, badCase{
+		name: "base URL in the config file is plain http to another host",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(goodProfile+"base_url = \"http://192.0.2.10:8080\"\n", 0o600)
+			t.Setenv("MEDIAUP_BASE_URL", "")
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: $CONFIG, profile \"work\": base URL \"http://192.0.2.10:8080\" uses plain http to 192.0.2.10, which is not a loopback host; use https, or plain http only to 127.0.0.1, ::1 or localhost\n",
+	})
+
 	return cases
 }
 
+// asNobodyEnv is set for a copy of the test binary that runs one
+// unprivileged case as the user nobody: root reads every file whatever its
+// mode, so an unreadable file can only be shown to an ordinary user.
+const asNobodyEnv = "MEDIAUP_TEST_AS_NOBODY"
+
+// nobody is the conventional unprivileged user and group ID.
+const nobody = 65534
+
 func TestBadInput(t *testing.T) {
+	if os.Getenv(asNobodyEnv) == "1" {
+		dropPrivileges(t)
+	}
 	for _, c := range badCases(t) {
 		t.Run(c.name, func(t *testing.T) {
+			if c.unprivileged && os.Geteuid() == 0 {
+				runAsNobody(t)
+				return
+			}
 			e := newBadEnv(t, sandbox.Options{})
 			args := c.setup(e)
 			code, stdout, stderr := e.run(args...)
@@ -438,5 +735,46 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-var _ = exec.Command
-var _ = strconv.Itoa
+// dropPrivileges makes this process (a copy started by runAsNobody) the
+// user nobody, for good.
+func dropPrivileges(t *testing.T) {
+	if os.Geteuid() != 0 {
+		return
+	}
+	if err := syscall.Setgroups(nil); err != nil {
+		t.Fatalf("dropping supplementary groups: %v", err)
+	}
+	if err := syscall.Setgid(nobody); err != nil {
+		t.Fatalf("becoming group %d: %v", nobody, err)
+	}
+	if err := syscall.Setuid(nobody); err != nil {
+		t.Fatalf("becoming user %d: %v", nobody, err)
+	}
+	if os.Geteuid() != nobody {
+		t.Fatalf("still user %d after setuid", os.Geteuid())
+	}
+}
+
+// runAsNobody runs the current subtest again in a copy of the test binary
+// that drops root first, and fails if it fails there.
+func runAsNobody(t *testing.T) {
+	t.Helper()
+	parts := strings.Split(t.Name(), "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run="+strings.Join(parts, "/"), "-test.v", "-test.count=1", "-test.timeout=2m")
+	cmd.Env = append(os.Environ(), asNobodyEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("as user nobody: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()+" ") {
+		t.Fatalf("as user nobody the case did not run:\n%s", out)
+	}
+	t.Logf("ran as user nobody (uid %d), since root can read any file", nobody)
+}
