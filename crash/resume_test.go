@@ -1,0 +1,711 @@
+//go:build unix
+
+package crash
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"mediaup/assets"
+	"mediaup/sandbox"
+	"mediaup/uploader/store"
+)
+
+// The shape of the crash run. 64 MiB at 4 × 2.5 MB/s is about 7 s of pure
+// transfer, so four kills of at most 1.5 s each all land mid-upload.
+const (
+	bigSize       = 64 << 20
+	chunk         = 1 << 20 // --chunk-size 1MB (mediaup reads MB as MiB)
+	segments      = 4       // --segments 4: APPENDs in flight per file
+	bandwidth     = "2.5MB" // per connection, so about 10 MB/s with 4 in flight
+	kills         = 4
+	minKill       = 300 * time.Millisecond
+	maxKill       = 1500 * time.Millisecond
+	runTimeout    = 45 * time.Second
+	postText      = "kill -9 resume test: one tweet, one media"
+	procPostText  = "killed while X was processing"
+	seedEnv       = "MEDIAUP_CRASH_SEED"
+	procSandboxes = "3s" // processing time for the kill-during-processing case
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	binDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// mediaupBinary builds the real binary once for the package, from the module
+// root that `go env GOMOD` names.
+func mediaupBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		gomod, err := exec.Command("go", "env", "GOMOD").Output()
+		if err != nil {
+			buildErr = fmt.Errorf("go env GOMOD: %v", err)
+			return
+		}
+		root := filepath.Dir(strings.TrimSpace(string(gomod)))
+		if binDir, err = os.MkdirTemp("", "mediaup-crash-"); err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(binDir, "mediaup")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build in %s: %v\n%s", root, err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// sandboxProc is a `mediaup sandbox` process on a loopback port.
+type sandboxProc struct {
+	url string
+}
+
+var listening = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+
+// startSandbox runs `mediaup sandbox --addr 127.0.0.1:0 ARGS...`, reads the
+// address it bound from its banner, and stops it when the test ends. Port 0
+// lets the kernel pick a free port without a window for another process to
+// take it.
+func startSandbox(t *testing.T, bin string, args ...string) *sandboxProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = cleanEnv()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u := listening.FindString(sc.Text()); u != "" {
+				select {
+				case found <- u:
+				default:
+				}
+			}
+		}
+		cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	select {
+	case u := <-found:
+		return &sandboxProc{url: u}
+	case <-exited:
+		t.Fatalf("mediaup sandbox %s exited before it listened: %s", strings.Join(args, " "), stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatalf("mediaup sandbox %s printed no address within 10 s: %s", strings.Join(args, " "), stderr.String())
+	}
+	return nil
+}
+
+// cleanEnv is the test's environment without anything that would point
+// mediaup at another account, config or state.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "MEDIAUP_") || strings.HasPrefix(kv, "XDG_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func (s *sandboxProc) get(t *testing.T, path string, v any) {
+	t.Helper()
+	resp, err := http.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %s", path, resp.Status, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("GET %s: %v: %s", path, err, b)
+	}
+}
+
+func (s *sandboxProc) media(t *testing.T) []sandbox.MediaInfo {
+	var all []sandbox.MediaInfo
+	s.get(t, "/sandbox/media", &all)
+	return all
+}
+
+func (s *sandboxProc) mediaByID(t *testing.T, id string) sandbox.MediaInfo {
+	var m sandbox.MediaInfo
+	s.get(t, "/sandbox/media/"+id, &m)
+	return m
+}
+
+func (s *sandboxProc) tweets(t *testing.T) []sandbox.TweetInfo {
+	var tw []sandbox.TweetInfo
+	s.get(t, "/sandbox/tweets", &tw)
+	return tw
+}
+
+func (s *sandboxProc) requests(t *testing.T) sandbox.RequestStats {
+	var st sandbox.RequestStats
+	s.get(t, "/sandbox/requests", &st)
+	return st
+}
+
+// settledAppended waits until appended_bytes of media id has stopped
+// growing for quiet, and returns it. A killed client's last bodies drain
+// from its socket buffers at the sandbox's bandwidth: at most one 1 MiB
+// segment per connection, under half a second at 2.5 MB/s.
+func (s *sandboxProc) settledAppended(t *testing.T, id string) int64 {
+	t.Helper()
+	const quiet = time.Second
+	deadline := time.Now().Add(15 * time.Second)
+	last, since := s.mediaByID(t, id).AppendedBytes, time.Now()
+	for time.Since(since) < quiet {
+		if time.Now().After(deadline) {
+			t.Fatalf("appended_bytes of %s kept changing for 15 s after the client was killed", id)
+		}
+		time.Sleep(50 * time.Millisecond) // polling an HTTP endpoint: nothing to wait on
+		if n := s.mediaByID(t, id).AppendedBytes; n != last {
+			last, since = n, time.Now()
+		}
+	}
+	return last
+}
+
+// client is one user's machine: its own config and state directories, the
+// demo credentials, and the sandbox as X.
+type client struct {
+	bin   string
+	env   []string
+	state string // XDG_STATE_HOME
+	dir   string // where the media files are
+}
+
+func newClient(t *testing.T, bin string, sb *sandboxProc) *client {
+	root := t.TempDir()
+	c := &client{bin: bin, state: filepath.Join(root, "state"), dir: filepath.Join(root, "files")}
+	for _, d := range []string{c.state, c.dir, filepath.Join(root, "config")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := sandbox.DemoAccount()
+	c.env = append(cleanEnv(),
+		"MEDIAUP_CONSUMER_KEY="+a.ConsumerKey,
+		"MEDIAUP_CONSUMER_SECRET="+a.ConsumerSecret,
+		"MEDIAUP_ACCESS_TOKEN="+a.AccessToken,
+		"MEDIAUP_ACCESS_SECRET="+a.AccessSecret,
+		"MEDIAUP_BASE_URL="+sb.url,
+		"XDG_STATE_HOME="+c.state,
+		"XDG_CONFIG_HOME="+filepath.Join(root, "config"),
+	)
+	return c
+}
+
+// line is one `upload --json` line: an event or the summary.
+type line struct {
+	Type          string `json:"type"`
+	Phase         string `json:"phase"`
+	State         string `json:"state"`
+	MediaID       string `json:"media_id"`
+	SegmentsAcked int    `json:"segments_acked"`
+	Resumed       bool   `json:"resumed"`
+	Reused        bool   `json:"reused"`
+	Note          string `json:"note"`
+	Error         string `json:"error"`
+	OK            bool   `json:"ok"`
+	TweetID       string `json:"tweet_id"`
+	Files         []struct {
+		Path    string `json:"path"`
+		State   string `json:"state"`
+		MediaID string `json:"media_id"`
+		Error   string `json:"error"`
+	} `json:"files"`
+}
+
+// run is what one `mediaup upload` process did.
+type run struct {
+	lines  []line
+	code   int  // exit status; -1 when killed
+	killed bool // ended by our SIGKILL
+	took   time.Duration
+	stderr string
+}
+
+func (r *run) mediaIDs() []string {
+	var ids []string
+	for _, l := range r.lines {
+		if l.MediaID != "" && !slices.Contains(ids, l.MediaID) {
+			ids = append(ids, l.MediaID)
+		}
+	}
+	return ids
+}
+
+func (r *run) resumed() bool {
+	return slices.ContainsFunc(r.lines, func(l line) bool { return l.Resumed })
+}
+
+func (r *run) summary() *line {
+	for i := len(r.lines) - 1; i >= 0; i-- {
+		if r.lines[i].Type == "summary" {
+			return &r.lines[i]
+		}
+	}
+	return nil
+}
+
+// upload runs `mediaup upload --json --post TEXT --chunk-size 1MB --segments 4
+// FILE`. It kills the process with SIGKILL after killAfter (0: never) or as
+// soon as killOn accepts a line it printed (nil: never).
+func (c *client) upload(t *testing.T, file, text string, killAfter time.Duration, killOn func(line) bool) *run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.bin, "upload", "--json", "--post", text,
+		"--chunk-size", "1MB", "--segments", strconv.Itoa(segments), file)
+	cmd.Env = c.env
+	cmd.Dir = c.dir
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var killOnce sync.Once
+	var killedByUs atomic.Bool
+	kill := func() {
+		killOnce.Do(func() {
+			killedByUs.Store(cmd.Process.Kill() == nil)
+		})
+	}
+	if killAfter > 0 {
+		timer := time.AfterFunc(killAfter, kill)
+		defer timer.Stop()
+	}
+	r := &run{}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var l line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			// A process killed mid-write leaves a torn last line; anything
+			// else on stdout breaks the --json contract.
+			r.stderr += fmt.Sprintf("unparsable stdout line %q: %v\n", sc.Text(), err)
+			continue
+		}
+		r.lines = append(r.lines, l)
+		if killOn != nil && killOn(l) {
+			kill()
+		}
+	}
+	err = cmd.Wait()
+	r.took = time.Since(start)
+	r.stderr += stderr.String()
+	if ctx.Err() != nil {
+		t.Fatalf("mediaup upload %s did not finish within %s; stderr:\n%s", file, runTimeout, r.stderr)
+	}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		ws, _ := ee.Sys().(syscall.WaitStatus)
+		if ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			r.code, r.killed = -1, true
+		} else {
+			r.code = ee.ExitCode()
+		}
+	default:
+		t.Fatalf("mediaup upload: %v", err)
+	}
+	if r.killed && !killedByUs.Load() {
+		t.Fatalf("mediaup upload was killed by someone else; stderr:\n%s", r.stderr)
+	}
+	if !r.killed && strings.Contains(r.stderr, "unparsable") {
+		t.Fatalf("mediaup upload --json printed a line that is not JSON:\n%s", r.stderr)
+	}
+	return r
+}
+
+// journal reads the state database the binary left behind (only while no
+// mediaup process runs: bbolt locks the file).
+func (c *client) journal(t *testing.T) ([]store.Session, []store.Ready) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(c.state, "mediaup", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sessions, err := st.Sessions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := st.History()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sessions, ready
+}
+
+// paddedMP4 writes a valid MP4 of exactly size bytes: the embedded sample
+// followed by a `free` box (4-byte big-endian size, "free", filler) that
+// every MP4 reader skips. salt varies the filler so two files differ.
+func paddedMP4(t *testing.T, dir, name string, size int64, salt byte) (path, sum string) {
+	t.Helper()
+	sample, err := assets.FS.ReadFile("sample.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := size - int64(len(sample))
+	if pad < 8 || pad > 1<<32-1 {
+		t.Fatalf("cannot pad the %d-byte sample to %d bytes with one free box", len(sample), size)
+	}
+	path = filepath.Join(dir, name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	w.Write(sample)
+	var hdr [8]byte
+	binary.BigEndian.PutUint32(hdr[:4], uint32(pad))
+	copy(hdr[4:], "free")
+	w.Write(hdr[:])
+	filler := make([]byte, 64<<10)
+	for i := range filler {
+		filler[i] = byte(i*7) ^ salt
+	}
+	for left := pad - 8; left > 0; {
+		n := min(left, int64(len(filler)))
+		w.Write(filler[:n])
+		left -= n
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, hex.EncodeToString(h.Sum(nil))
+}
+
+func seed(t *testing.T) int64 {
+	if s := os.Getenv(seedEnv); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("%s=%q is not an integer", seedEnv, s)
+		}
+		return n
+	}
+	return time.Now().UnixNano()
+}
+
+// TestKillNineResumes kills a 64 MB upload with SIGKILL at random points,
+// restarts it each time, and checks that nothing was lost, that one media ID
+// carried every byte, that little was sent twice, and that the tweet was
+// posted once.
+func TestKillNineResumes(t *testing.T) {
+	bin := mediaupBinary(t)
+	sd := seed(t)
+	t.Logf("kill points from seed %d (reproduce with %s=%d)", sd, seedEnv, sd)
+	rng := rand.New(rand.NewSource(sd))
+
+	sb := startSandbox(t, bin, "--bandwidth", bandwidth, "--processing", "1s")
+	c := newClient(t, bin, sb)
+	file, sum := paddedMP4(t, c.dir, "big.mp4", bigSize, 0)
+
+	var runs []*run
+	var ackedBefore int // acknowledged segments in the journal after the previous kill
+	var journalID string
+	var wasted int64  // bytes X received that the journal did not record, summed over the kills
+	var settled int64 // appended_bytes once the last kill's bytes stopped arriving
+	for k := 1; k <= kills; k++ {
+		d := minKill + time.Duration(rng.Int63n(int64(maxKill-minKill)))
+		r := c.upload(t, file, postText, d, nil)
+		runs = append(runs, r)
+		if !r.killed {
+			t.Fatalf("run %d was to be killed after %s but ended by itself (exit %d) after %s; lower the bandwidth. stderr:\n%s",
+				k, d.Round(time.Millisecond), r.code, r.took.Round(time.Millisecond), r.stderr)
+		}
+		sessions, ready := c.journal(t)
+		if len(ready) != 0 {
+			t.Fatalf("after kill %d the ledger already has ready media %+v: the upload cannot have finished yet", k, ready)
+		}
+		acked := 0
+		switch len(sessions) {
+		case 0:
+			// Killed before INIT was answered: nothing to resume yet.
+			if ids := r.mediaIDs(); len(ids) > 0 {
+				t.Fatalf("kill %d: the run printed media ID %v but the journal holds no session for it", k, ids)
+			}
+		case 1:
+			s := sessions[0]
+			if journalID != "" && s.MediaID != journalID {
+				t.Fatalf("kill %d: the journal's media ID changed from %s to %s", k, journalID, s.MediaID)
+			}
+			journalID = s.MediaID
+			if s.ChunkSize != chunk || s.Segments != bigSize/chunk {
+				t.Fatalf("kill %d: journal session has %d segments of %d bytes, want %d of %d", k, s.Segments, s.ChunkSize, bigSize/chunk, chunk)
+			}
+			acked = s.AckedCount()
+		default:
+			t.Fatalf("kill %d: the journal holds %d sessions for one file: %+v", k, len(sessions), sessions)
+		}
+		if acked < ackedBefore {
+			t.Fatalf("kill %d: the journal lost acknowledged segments: %d before, %d now", k, ackedBefore, acked)
+		}
+		if journalID != "" && k > 1 && len(runs[k-2].mediaIDs()) > 0 && !r.resumed() {
+			t.Fatalf("run %d did not say it resumed, though the run before it had media ID %s", k, journalID)
+		}
+		// Segments whose bodies were already in the kernel's socket buffers
+		// still reach X after the process died. Once they have, what X holds
+		// beyond the journal is this kill's waste: at most one segment per
+		// APPEND in flight, since a worker journals its ack before it takes
+		// the next segment.
+		waste := int64(0)
+		if journalID != "" {
+			settled = sb.settledAppended(t, journalID)
+			waste = settled - int64(acked)*chunk - wasted
+			if waste < 0 || waste > segments*chunk {
+				t.Fatalf("kill %d: X holds %d bytes, the journal %d segments, earlier kills wasted %d: %d bytes unrecorded, want 0 to %d (%d segments in flight)",
+					k, settled, acked, wasted, waste, int64(segments*chunk), segments)
+			}
+			wasted += waste
+		}
+		t.Logf("run %d: killed after %s; journal %s has %d/%d segments acknowledged; X received %d bytes (%.1f segments) the journal did not record",
+			k, d.Round(time.Millisecond), journalID, acked, bigSize/chunk, waste, float64(waste)/chunk)
+		ackedBefore = acked
+	}
+	last := c.upload(t, file, postText, 0, nil)
+	runs = append(runs, last)
+	t.Logf("last run: exit %d after %s", last.code, last.took.Round(time.Millisecond))
+	if last.code != 0 {
+		t.Fatalf("the last run exited %d; stderr:\n%s", last.code, last.stderr)
+	}
+	if journalID != "" && !last.resumed() {
+		t.Errorf("the last run did not say it resumed session %s", journalID)
+	}
+
+	// One media ID over every run's output, and it is the summary's.
+	var ids []string
+	for _, r := range runs {
+		for _, id := range r.mediaIDs() {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	sumLine := last.summary()
+	if sumLine == nil || !sumLine.OK || len(sumLine.Files) != 1 || sumLine.TweetID == "" {
+		t.Fatalf("the last run's summary is not one posted, ready file: %+v", sumLine)
+	}
+	id := sumLine.Files[0].MediaID
+	if len(ids) != 1 || ids[0] != id {
+		t.Fatalf("media IDs over all runs = %v, want only the summary's %s", ids, id)
+	}
+	if journalID != "" && journalID != id {
+		t.Fatalf("the journal resumed %s but the upload finished as %s", journalID, id)
+	}
+
+	// On X: exactly one media ever received APPEND bytes, and it is that ID.
+	// Another run may have been killed after X answered INIT but before the
+	// journal recorded it; such a session got no bytes and was never used.
+	all := sb.media(t)
+	for _, m := range all {
+		if m.MediaID == id {
+			continue
+		}
+		if m.AppendedBytes != 0 || m.SHA256 != "" || m.State != "uploading" {
+			t.Errorf("a second media %s received bytes or was finalized: %+v", m.MediaID, m)
+		}
+	}
+	if unused := len(all) - 1; unused > kills {
+		t.Errorf("%d unused upload sessions on X for %d kills: at most one per kill may be left behind", unused, kills)
+	} else {
+		t.Logf("%d media on X: %s plus %d sessions opened by INITs that were killed before the journal recorded them", len(all), id, unused)
+	}
+
+	m := sb.mediaByID(t, id)
+	if m.SHA256 != sum {
+		t.Errorf("sha256 on X = %s, want the file's %s", m.SHA256, sum)
+	}
+	if m.State != "succeeded" || m.TotalBytes != bigSize {
+		t.Errorf("media %s: state %s, total_bytes %d; want succeeded, %d", id, m.State, m.TotalBytes, int64(bigSize))
+	}
+	bound := int64(bigSize) + kills*segments*chunk
+	if m.AppendedBytes < bigSize || m.AppendedBytes > bound {
+		t.Errorf("appended_bytes = %d, want between total_bytes %d and %d (total + %d kills × %d segments in flight × %d bytes)",
+			m.AppendedBytes, int64(bigSize), bound, kills, segments, chunk)
+	}
+	t.Logf("appended_bytes %d = total + %d bytes (%.1f segments) sent twice over %d kills; bound %d",
+		m.AppendedBytes, m.AppendedBytes-bigSize, float64(m.AppendedBytes-bigSize)/chunk, kills, bound)
+	// The last run sent exactly the segments the journal lacked: everything
+	// X received twice is accounted for by the kills.
+	if lastSent, missing := m.AppendedBytes-settled, int64(bigSize)-int64(ackedBefore)*chunk; lastSent != missing {
+		t.Errorf("the last run sent %d bytes, but the journal lacked only %d (%d segments): a resume re-sent acknowledged segments",
+			lastSent, missing, bigSize/chunk-ackedBefore)
+	}
+
+	tweets := sb.tweets(t)
+	if len(tweets) != 1 || tweets[0].ID != sumLine.TweetID || tweets[0].Text != postText || !slices.Equal(tweets[0].MediaIDs, []string{id}) {
+		t.Errorf("tweets on X = %+v, want exactly one, %s, %q with media [%s]", tweets, sumLine.TweetID, postText, id)
+	}
+
+	// The finished session left the journal for the ledger of ready media.
+	sessions, ready := c.journal(t)
+	if len(sessions) != 0 {
+		t.Errorf("the journal still holds sessions after the upload finished: %+v", sessions)
+	}
+	if len(ready) != 1 || ready[0].MediaID != id {
+		t.Errorf("ledger = %+v, want one ready media %s", ready, id)
+	}
+}
+
+// TestKillDuringProcessing kills the upload once X has accepted FINALIZE and
+// is processing the video. The rerun must only poll STATUS: no new INIT, no
+// APPEND, no second FINALIZE, and one tweet. A third run after success must
+// reuse the media and not post a second tweet.
+func TestKillDuringProcessing(t *testing.T) {
+	bin := mediaupBinary(t)
+	sb := startSandbox(t, bin, "--bandwidth", bandwidth, "--processing", procSandboxes)
+	c := newClient(t, bin, sb)
+	const size = 8 << 20
+	file, sum := paddedMP4(t, c.dir, "clip.mp4", size, 0x5a)
+
+	processing := func(l line) bool {
+		return l.Type == "event" && l.MediaID != "" && (l.State == "pending" || l.State == "in_progress")
+	}
+	first := c.upload(t, file, procPostText, 0, processing)
+	if !first.killed {
+		t.Fatalf("the first run was not killed during processing (exit %d); stderr:\n%s", first.code, first.stderr)
+	}
+	ids := first.mediaIDs()
+	if len(ids) != 1 {
+		t.Fatalf("the first run printed media IDs %v, want one", ids)
+	}
+	id := ids[0]
+	atKill := sb.mediaByID(t, id)
+	if atKill.State != "pending" && atKill.State != "in_progress" {
+		t.Fatalf("media %s is %s right after the kill; the kill was meant to land during processing", id, atKill.State)
+	}
+	if atKill.SHA256 != sum || atKill.AppendedBytes != size {
+		t.Fatalf("before the kill X had appended_bytes %d and sha256 %s; want exactly %d and %s", atKill.AppendedBytes, atKill.SHA256, size, sum)
+	}
+	reqAtKill := sb.requests(t)
+	sessions, _ := c.journal(t)
+	if len(sessions) != 1 || !sessions[0].Finalized || sessions[0].MediaID != id {
+		t.Fatalf("after the kill the journal should hold one finalized session for %s: %+v", id, sessions)
+	}
+	t.Logf("killed while %s was %s; requests so far %v", id, atKill.State, reqAtKill.ByEndpoint)
+
+	second := c.upload(t, file, procPostText, 0, nil)
+	if second.code != 0 {
+		t.Fatalf("the rerun exited %d; stderr:\n%s", second.code, second.stderr)
+	}
+	if !second.resumed() {
+		t.Errorf("the rerun did not say it resumed %s", id)
+	}
+	if got := second.mediaIDs(); !slices.Equal(got, []string{id}) {
+		t.Errorf("the rerun printed media IDs %v, want only %s", got, id)
+	}
+	after := sb.mediaByID(t, id)
+	if after.AppendedBytes != atKill.AppendedBytes || after.SHA256 != sum || after.State != "succeeded" {
+		t.Errorf("after the rerun media %s has appended_bytes %d (was %d), sha256 %s, state %s; want no re-upload and succeeded",
+			id, after.AppendedBytes, atKill.AppendedBytes, after.SHA256, after.State)
+	}
+	req := sb.requests(t)
+	for _, ep := range []string{"INIT", "APPEND", "FINALIZE", "UPLOAD"} {
+		if req.ByEndpoint[ep] != reqAtKill.ByEndpoint[ep] {
+			t.Errorf("the rerun sent %d %s requests; a finalized session must only be polled", req.ByEndpoint[ep]-reqAtKill.ByEndpoint[ep], ep)
+		}
+	}
+	if req.ByEndpoint["STATUS"] <= reqAtKill.ByEndpoint["STATUS"] {
+		t.Errorf("the rerun sent no STATUS request: it cannot know processing finished")
+	}
+	if n := len(sb.media(t)); n != 1 {
+		t.Errorf("%d media on X, want 1", n)
+	}
+	sumLine := second.summary()
+	tweets := sb.tweets(t)
+	if sumLine == nil || len(tweets) != 1 || tweets[0].ID != sumLine.TweetID || !slices.Equal(tweets[0].MediaIDs, []string{id}) {
+		t.Fatalf("tweets on X = %+v after summary %+v; want exactly one with media [%s]", tweets, sumLine, id)
+	}
+
+	// Running the finished command again reuses the media and must not
+	// publish a second tweet (X refuses the duplicate text).
+	third := c.upload(t, file, procPostText, 0, nil)
+	if got := third.mediaIDs(); !slices.Equal(got, []string{id}) {
+		t.Errorf("the third run printed media IDs %v, want the reused %s", got, id)
+	}
+	if !slices.ContainsFunc(third.lines, func(l line) bool { return l.Reused }) {
+		t.Errorf("the third run did not say it reused %s", id)
+	}
+	if req3 := sb.requests(t); req3.ByEndpoint["APPEND"] != req.ByEndpoint["APPEND"] || req3.ByEndpoint["INIT"] != req.ByEndpoint["INIT"] {
+		t.Errorf("the third run uploaded again: INIT %d→%d, APPEND %d→%d", req.ByEndpoint["INIT"], req3.ByEndpoint["INIT"], req.ByEndpoint["APPEND"], req3.ByEndpoint["APPEND"])
+	}
+	if n := len(sb.tweets(t)); n != 1 {
+		t.Errorf("%d tweets after running the finished command again, want still 1", n)
+	}
+	if s := third.summary(); s == nil || s.TweetID != "" || third.code != 1 || !strings.Contains(strings.ToLower(s.Error), "duplicate") {
+		t.Errorf("the third run should report X's duplicate refusal and exit 1; exit %d, summary %+v", third.code, s)
+	}
+}
