@@ -122,6 +122,14 @@ func (a *authRun) execute() error {
 	if name == "" {
 		name = file.Default
 	}
+	// The same choice config.Resolve makes, so `mediaup auth` signs in the
+	// profile the other commands would use.
+	if names := file.Names(); name == "" && len(names) == 1 {
+		name = names[0]
+	} else if name == "" && len(names) > 1 {
+		return usageErrorf("%s has several profiles (%s) and none is the default; choose one with --profile NAME",
+			path, strings.Join(names, ", "))
+	}
 	if name == "" {
 		name = "default"
 	}
@@ -169,7 +177,7 @@ func (a *authRun) execute() error {
 		return usageErrorf("cannot build the authorization URL from %s: %v", cfg.Endpoint.AuthorizeURL, err)
 	}
 	fmt.Fprintf(a.stdout, "Open this page in a browser, sign in as the X account mediaup should use, and authorize the app:\n\n  %s\n\n", authURL)
-	fmt.Fprint(a.stderr, "Then type the PIN X shows: ")
+	a.prompt("Then type the PIN X shows: ")
 	pin, err := a.readLine()
 	if err != nil {
 		return usageErrorf("no PIN given (%v); nothing saved. Run mediaup auth again and type the PIN shown after authorizing", err)
@@ -204,10 +212,17 @@ func (a *authRun) execute() error {
 	if err != nil {
 		return &cmdError{exitUsage, err.Error() + "; the sign-in worked but nothing was saved"}
 	}
-	file.Profiles[name] = p
 	if file.Default == "" {
-		file.Default = name
+		// Keep what the other commands pick without --profile: the only
+		// profile, or this one when it is the first.
+		switch others := file.Names(); {
+		case len(others) == 0:
+			file.Default = name
+		case len(others) == 1:
+			file.Default = others[0]
+		}
 	}
+	file.Profiles[name] = p
 	if err := file.Save(path); err != nil {
 		return refusedErrorf("%s; the sign-in worked but nothing was saved", err)
 	}
@@ -257,7 +272,7 @@ func (a *authRun) consumerCredentials(p *config.Profile) error {
 		p.ConsumerSecret = v
 	}
 	if p.ConsumerKey == "" {
-		fmt.Fprint(a.stderr, "Consumer key (the API key of your X app): ")
+		a.prompt("Consumer key (the API key of your X app): ")
 		v, err := a.readLine()
 		if err != nil {
 			return usageErrorf("no consumer key given (%v): set %s or type it when asked", err, config.EnvConsumerKey)
@@ -265,7 +280,7 @@ func (a *authRun) consumerCredentials(p *config.Profile) error {
 		p.ConsumerKey = strings.TrimSpace(v)
 	}
 	if p.ConsumerSecret == "" {
-		fmt.Fprint(a.stderr, "Consumer secret (the API key secret; not shown): ")
+		a.prompt("Consumer secret (the API key secret; not shown): ")
 		v, err := a.readSecret()
 		if err != nil {
 			return usageErrorf("no consumer secret given (%v): set %s or type it when asked", err, config.EnvConsumerSecret)
@@ -286,6 +301,21 @@ func (a *authRun) consumerCredentials(p *config.Profile) error {
 	return nil
 }
 
+// prompt asks for the next input on stderr. When stdin is not a terminal
+// nothing echoes the answer, so the prompt ends its own line.
+func (a *authRun) prompt(text string) {
+	if !a.interactive() {
+		text = strings.TrimRight(text, " ") + "\n"
+	}
+	fmt.Fprint(a.stderr, text)
+}
+
+// interactive reports whether stdin is a terminal.
+func (a *authRun) interactive() bool {
+	f, ok := a.stdin.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
 // readLine reads one line from stdin without its line ending. A last line
 // without a newline counts; nothing at all is io.EOF.
 func (a *authRun) readLine() (string, error) {
@@ -301,8 +331,8 @@ func (a *authRun) readLine() (string, error) {
 
 // readSecret reads a line without echo when stdin is a terminal.
 func (a *authRun) readSecret() (string, error) {
-	if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(f.Fd()) && a.in.Buffered() == 0 {
-		b, err := term.ReadPassword(f.Fd())
+	if a.interactive() && a.in.Buffered() == 0 {
+		b, err := term.ReadPassword(a.stdin.(*os.File).Fd())
 		fmt.Fprintln(a.stderr)
 		return string(b), err
 	}

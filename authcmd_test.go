@@ -419,3 +419,57 @@ func getJSON(t *testing.T, u string, v any) {
 		t.Fatalf("GET %s: %v", u, err)
 	}
 }
+
+func TestAuthChoosesProfileLikeOtherCommands(t *testing.T) {
+	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	demo := sandbox.DemoAccount()
+	app := config.Profile{ConsumerKey: demo.ConsumerKey, ConsumerSecret: demo.ConsumerSecret, BaseURL: ts.URL}
+
+	t.Run("the only profile", func(t *testing.T) {
+		cfgPath := cmdTestEnv(t)
+		if err := (&config.File{Profiles: map[string]config.Profile{"work": app}}).Save(cfgPath); err != nil {
+			t.Fatal(err)
+		}
+		res := runAuthFlow(t, nil, "", func(pin string) string { return pin })
+		if res.code != exitOK {
+			t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		f, _ := config.Load(cfgPath)
+		if got := f.Names(); len(got) != 1 || f.Profiles["work"].AccessToken == "" || f.Default != "work" {
+			t.Errorf("profiles %v, default %q, work %v", got, f.Default, f.Profiles["work"])
+		}
+	})
+
+	t.Run("a new profile beside the only one", func(t *testing.T) {
+		cfgPath := cmdTestEnv(t)
+		if err := (&config.File{Profiles: map[string]config.Profile{"work": app}}).Save(cfgPath); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv(config.EnvConsumerKey, demo.ConsumerKey)
+		t.Setenv(config.EnvConsumerSecret, demo.ConsumerSecret)
+		res := runAuthFlow(t, []string{"--profile", "play", "--base-url", ts.URL}, "", func(pin string) string { return pin })
+		if res.code != exitOK {
+			t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+		}
+		f, _ := config.Load(cfgPath)
+		// work stays what plain `mediaup` uses.
+		if f.Default != "work" || f.Profiles["play"].AccessToken == "" || f.Profiles["work"].AccessToken != "" {
+			t.Errorf("default %q, play %v, work %v", f.Default, f.Profiles["play"], f.Profiles["work"])
+		}
+		if !strings.Contains(res.stdout, "Use it with: mediaup --profile play") {
+			t.Errorf("stdout does not say how to use the new profile:\n%s", res.stdout)
+		}
+	})
+
+	t.Run("several profiles and no default", func(t *testing.T) {
+		cfgPath := cmdTestEnv(t)
+		if err := (&config.File{Profiles: map[string]config.Profile{"a": app, "b": app}}).Save(cfgPath); err != nil {
+			t.Fatal(err)
+		}
+		stderr := newWatchBuf()
+		code := run([]string{"auth"}, strings.NewReader(""), io.Discard, stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), "several profiles (a, b)") || !strings.Contains(stderr.String(), "--profile NAME") {
+			t.Errorf("exit %d\n%s", code, stderr)
+		}
+	})
+}
