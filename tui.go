@@ -79,6 +79,12 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	closeMgr := func() {
 		if !closed {
 			closed = true
+			// Nobody reads events once the TUI is gone: drain them so Close
+			// does not wait for a reader.
+			go func() {
+				for range mgr.Events() {
+				}
+			}()
 			mgr.Close()
 		}
 	}

@@ -368,3 +368,33 @@ func checkFits(t *testing.T, s string, w, h int) {
 		}
 	}
 }
+
+// TestCommandLineErrors checks runTUI's exit statuses for mistakes caught
+// before the TUI starts (no terminal needed).
+func TestCommandLineErrors(t *testing.T) {
+	cfg := t.TempDir()
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cfg, "XDG_CONFIG_HOME=" + cfg}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown flag", []string{"--bogus"}, "flag provided but not defined"},
+		{"two folders", []string{cfg, os.TempDir()}, "at most one folder"},
+		{"no credentials", []string{"x.png"}, "MEDIAUP_CONSUMER_KEY"},
+		{"bad dialect", []string{"--sandbox", "--api", "v3"}, "unknown API dialect"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(binary, c.args...)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			ee, ok := err.(*exec.ExitError)
+			if !ok || ee.ExitCode() != 2 {
+				t.Fatalf("exit %v, want status 2; output:\n%s", err, out)
+			}
+			if !strings.Contains(string(out), c.want) {
+				t.Errorf("output lacks %q:\n%s", c.want, out)
+			}
+		})
+	}
+}
