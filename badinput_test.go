@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -606,6 +607,15 @@ func badCases(t *testing.T) []badCase {
 		summaryFileErr: "clip.mp4: X refused INIT (HTTP 401, code 32): Could not authenticate you.",
 	})
 
+	add(badCase{
+		name: "--sandbox with --base-url",
+		setup: func(e *badEnv) []string {
+			return []string{"--sandbox", "--base-url", e.ts.URL, e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: --sandbox starts its own local X API, so --base-url has no place beside it; give one or the other\n",
+	})
+
 	// The config file.
 	const goodProfile = "[profiles.work]\nconsumer_key = \"k\"\nconsumer_secret = \"S3CRET-c\"\naccess_token = \"1-t\"\naccess_secret = \"S3CRET-a\"\n"
 	add(badCase{
@@ -716,11 +726,7 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("stderr:\n got %q\nwant %q", stderr, want)
 			}
 			if c.summaryFileErr != "" {
-				var sum summary
-				lines := strings.Split(strings.TrimSpace(stdout), "\n")
-				if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum.Type != "summary" {
-					t.Fatalf("last stdout line is not the summary (%v):\n%s", err, stdout)
-				}
+				sum := lastSummary(t, stdout)
 				if sum.OK || len(sum.Files) != 1 || sum.Files[0].State != "failed" || sum.Files[0].Error != repl.Replace(c.summaryFileErr) {
 					t.Errorf("summary %+v, want one failed file with error %q", sum, c.summaryFileErr)
 				}
@@ -777,4 +783,159 @@ func runAsNobody(t *testing.T) {
 		t.Fatalf("as user nobody the case did not run:\n%s", out)
 	}
 	t.Logf("ran as user nobody (uid %d), since root can read any file", nobody)
+}
+
+// paddedMP4 is the sample MP4 followed by a `free` box of filler, a valid
+// video of the given size.
+func paddedMP4(t *testing.T, size int64) []byte {
+	t.Helper()
+	b := sample(t, "sample.mp4")
+	pad := size - int64(len(b))
+	if pad < 8 {
+		t.Fatalf("size %d is smaller than the sample", size)
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(pad))
+	b = append(b, "free"...)
+	for i := int64(8); i < pad; i++ {
+		b = append(b, byte(i*7))
+	}
+	return b
+}
+
+// changeOnProgress is stdout for `upload --json` that calls change once,
+// on the first event that shows bytes on their way to X.
+type changeOnProgress struct {
+	w      io.Writer
+	once   sync.Once
+	change func()
+}
+
+func (c *changeOnProgress) Write(p []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimSpace(string(p)), "\n") {
+		var ev struct {
+			Type  string `json:"type"`
+			Phase string `json:"phase"`
+			Sent  int64  `json:"sent_bytes"`
+		}
+		if json.Unmarshal([]byte(line), &ev) == nil && ev.Type == "event" && ev.Phase == "uploading" && ev.Sent > 0 {
+			c.once.Do(c.change)
+		}
+	}
+	return c.w.Write(p)
+}
+
+// TestBadInputFileChangedDuringUpload grows and re-stamps a video while its
+// segments are on their way to a bandwidth-limited sandbox: mediaup must
+// not finalize or post it, must say what changed, and the rerun it advises
+// must upload the new content.
+func TestBadInputFileChangedDuringUpload(t *testing.T) {
+	e := newBadEnv(t, sandbox.Options{Bandwidth: 256 << 10})
+	const size = 1 << 20
+	e.write("clip.mp4", paddedMP4(t, size))
+	before := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	after := before.Add(time.Hour)
+	if err := os.Chtimes("clip.mp4", before, before); err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	change := func() {
+		f, err := os.OpenFile("clip.mp4", os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		// A second free box: still a valid MP4, now 4 KB longer.
+		pad := binary.BigEndian.AppendUint32(nil, 4096)
+		pad = append(pad, "free"...)
+		_, err = f.Write(append(pad, make([]byte, 4096-8)...))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chtimes("clip.mp4", after, after)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		changed = true
+	}
+	args := []string{"upload", "--json", "--chunk-size", "128KB", "--post", "changed under us", "clip.mp4"}
+	code, stdout, stderr := runCommand(t, args, func(w io.Writer) io.Writer { return &changeOnProgress{w: w, change: change} })
+	if !changed {
+		t.Fatalf("the upload finished before the file could be changed; stdout:\n%s", stdout)
+	}
+	if code != exitFailed || stderr != "" {
+		t.Errorf("exit %d, stderr %q; want 1 and nothing on stderr", code, stderr)
+	}
+	sum := lastSummary(t, stdout)
+	want := fmt.Sprintf("clip.mp4: file changed during upload (it was %d bytes, modified %s; now %d bytes, modified %s); not finalized, run again to upload the new content",
+		size, before.Local().Format(time.RFC3339), size+4096, after.Local().Format(time.RFC3339))
+	if sum.OK || len(sum.Files) != 1 || sum.Files[0].Error != want || sum.Files[0].MediaID != "" {
+		t.Errorf("summary %+v\nwant the file's error %q", sum, want)
+	}
+	if sum.Error != "not posted: not every file is ready" || sum.TweetID != "" {
+		t.Errorf("summary error %q, tweet %q; want not posted", sum.Error, sum.TweetID)
+	}
+	e.assertNothingPosted()
+	var all []sandbox.MediaInfo
+	e.getJSON("/sandbox/media", &all)
+	for _, m := range all {
+		if m.State == "succeeded" {
+			t.Errorf("the changed file was finalized on X: %+v", m)
+		}
+	}
+
+	// Run again, as the message says: the new content goes up and is posted.
+	code, stdout, stderr = runCommand(t, args, nil)
+	if code != exitOK {
+		t.Fatalf("rerun: exit %d, stderr %q, stdout:\n%s", code, stderr, stdout)
+	}
+	sum = lastSummary(t, stdout)
+	var tweets []sandbox.TweetInfo
+	e.getJSON("/sandbox/tweets", &tweets)
+	if len(tweets) != 1 || len(tweets[0].MediaIDs) != 1 || tweets[0].MediaIDs[0] != sum.Files[0].MediaID {
+		t.Fatalf("tweets %+v; want one with media %s", tweets, sum.Files[0].MediaID)
+	}
+	var m sandbox.MediaInfo
+	e.getJSON("/sandbox/media/"+sum.Files[0].MediaID, &m)
+	data, err := os.ReadFile("clip.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TotalBytes != size+4096 || m.SHA256 != fmt.Sprintf("%x", sha256.Sum256(data)) {
+		t.Errorf("X holds %d bytes with sha256 %s; want the new content", m.TotalBytes, m.SHA256)
+	}
+}
+
+// lastSummary decodes the summary line that ends `upload --json` output.
+func lastSummary(t *testing.T, stdout string) summary {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var sum summary
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum.Type != "summary" {
+		t.Fatalf("last stdout line is not the summary (%v):\n%s", err, stdout)
+	}
+	return sum
+}
+
+// TestUploadFlagsAfterFiles: a flag written after the files is a flag, not
+// a file called "--post" (which used to upload the image and post nothing).
+func TestUploadFlagsAfterFiles(t *testing.T) {
+	e := newBadEnv(t, sandbox.Options{})
+	e.write("photo.png", pngFile(t, 32, 32))
+	code, stdout, stderr := e.run("photo.png", "--post", "after the file", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	sum := lastSummary(t, stdout)
+	var tweets []sandbox.TweetInfo
+	e.getJSON("/sandbox/tweets", &tweets)
+	if len(tweets) != 1 || tweets[0].Text != "after the file" || sum.TweetID != tweets[0].ID {
+		t.Fatalf("tweets %+v, summary %+v", tweets, sum)
+	}
+	// After "--" everything is a file, even what looks like a flag.
+	code, _, stderr = e.run("--", "--json")
+	if code != exitFailed || stderr != fmt.Sprintf("%-24s failed: no such file\n", "--json") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
 }
