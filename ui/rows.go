@@ -14,6 +14,9 @@ type Job struct {
 	Phase string // queued, probing, uploading, processing, paused, ready, failed, canceled
 	Kind  string // image, gif, video; "" before probing
 
+	// SentBytes is what was read into requests; SegmentsAcked what X has
+	// acknowledged (the row shows the acknowledged part when there are
+	// several segments).
 	TotalBytes, SentBytes        int64
 	SegmentsAcked, SegmentsTotal int
 	Rate                         float64 // bytes per second
@@ -85,11 +88,18 @@ func jobStatus(st Styles, j Job, o RowOptions) string {
 	badge := Badge(st, j.Phase)
 	switch j.Phase {
 	case "uploading", "paused":
+		// Bytes read into requests run ahead of what X has taken (socket
+		// buffers hold megabytes); with several segments, count only the
+		// acknowledged ones, so bar, figures and ETA agree with "acked/total".
+		done := j.SentBytes
+		if j.SegmentsTotal > 1 {
+			done = min(done, j.TotalBytes*int64(j.SegmentsAcked)/int64(j.SegmentsTotal))
+		}
 		var b strings.Builder
 		if o.Bar != nil {
 			frac := 0.0
 			if j.TotalBytes > 0 {
-				frac = float64(j.SentBytes) / float64(j.TotalBytes)
+				frac = float64(done) / float64(j.TotalBytes)
 			}
 			b.WriteString(o.Bar.ViewAs(frac) + " ")
 		}
@@ -99,12 +109,12 @@ func jobStatus(st Styles, j Job, o RowOptions) string {
 		if j.SegmentsTotal > 0 {
 			fmt.Fprintf(&b, "%d/%d ", j.SegmentsAcked, j.SegmentsTotal)
 		}
-		fmt.Fprintf(&b, "%s/%s", Bytes(j.SentBytes), Bytes(j.TotalBytes))
+		fmt.Fprintf(&b, "%s/%s", Bytes(done), Bytes(j.TotalBytes))
 		if j.Phase == "uploading" {
 			if r := Rate(j.Rate); r != "" {
 				b.WriteString(" " + st.Dim.Render(r))
 			}
-			if eta := ETA(j.TotalBytes, j.SentBytes, j.Rate); eta != "" {
+			if eta := ETA(j.TotalBytes, done, j.Rate); eta != "" {
 				b.WriteString(" " + st.Dim.Render("ETA "+eta))
 			}
 		}

@@ -215,3 +215,16 @@ func TestEntryRowAndStatusLine(t *testing.T) {
 		t.Errorf("long status line is %d wide", w)
 	}
 }
+
+func TestUploadProgressCountsAcknowledgedSegments(t *testing.T) {
+	st := NewStyles(colorprofile.ASCII)
+	// 16 MB in 4 segments, all of it read into requests, one acknowledged.
+	j := Job{Name: "a.mp4", Phase: "uploading", TotalBytes: 16 << 20, SentBytes: 16 << 20, SegmentsAcked: 1,
+		SegmentsTotal: 4, Rate: 1 << 20}
+	plain := ansi.Strip(JobRow(st, j, 100, RowOptions{Bar: fakeBar{20}}))
+	for _, want := range []string{"#####...............", "1/4 4.0MB/16MB", "ETA 12s"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("row %q lacks %q", plain, want)
+		}
+	}
+}
