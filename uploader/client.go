@@ -2,6 +2,8 @@ package uploader
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -230,6 +232,9 @@ type NetError struct {
 }
 
 func (e *NetError) Error() string {
+	if certificateError(e.Err) {
+		return fmt.Sprintf("%s: cannot verify the server's TLS certificate, so nothing was sent (%v)", e.Endpoint, e.Err)
+	}
 	return fmt.Sprintf("%s failed on the network: %v", e.Endpoint, e.Err)
 }
 func (e *NetError) Unwrap() error { return e.Err }
@@ -237,6 +242,9 @@ func (e *NetError) Unwrap() error { return e.Err }
 // retryable is the policy for requests that are safe to repeat: network
 // faults, stalls, 5xx, 408 and 429.
 func retryable(err error) bool {
+	if certificateError(err) {
+		return false // the same server fails the same check again
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Temporary()
@@ -244,6 +252,16 @@ func retryable(err error) bool {
 	var se *StallError
 	var ne *NetError
 	return errors.As(err, &se) || errors.As(err, &ne)
+}
+
+// certificateError reports whether err is a failed TLS certificate check.
+// Verification is never turned off; such a failure is final.
+func certificateError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var hn x509.HostnameError
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &hn)
 }
 
 // beforeSend allows a retry only when the request cannot have reached the
