@@ -91,7 +91,7 @@ func newQueue(km KeyMap, mgr Manager, st ui.Styles) Queue {
 // setStyles rebuilds the shared bar and spinner in the styles' colours.
 func (q *Queue) setStyles(st ui.Styles) {
 	w := q.bar.Width()
-	q.bar = progress.New(progress.WithoutPercentage(), progress.WithFillCharacters('█', '░'))
+	q.bar = progress.New(progress.WithoutPercentage(), progress.WithFillCharacters(st.BarFullChar, st.BarEmptyChar))
 	q.bar.FullColor, q.bar.EmptyColor = st.BarFull, st.BarEmpty
 	if w > 0 {
 		q.bar.SetWidth(w)

@@ -274,13 +274,19 @@ func Chips(st Styles, chips []Chip, bad bool, width int) string {
 }
 
 // StatusLine renders the top line: the app name, the account, the API
-// dialect and base URL, and a summary of the queue at the right.
+// dialect and base URL, and a summary of the queue at the right. When both
+// do not fit, the left part is cut first (down to 24 cells): the summary is
+// what changes.
 func StatusLine(st Styles, account, dialect, baseURL, summary string, width int) string {
 	left := st.Title.Render("mediaup") + " " + st.Status.Render(account+" · "+dialect+" · "+baseURL)
 	right := st.Status.Render(summary)
-	gap := width - ansi.StringWidth(left) - ansi.StringWidth(right)
-	if gap < 1 {
-		return Fit(left, width)
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+1+rw > width {
+		if width-rw-1 < 24 {
+			return Fit(left, width)
+		}
+		left = Cut(left, width-rw-1)
+		lw = ansi.StringWidth(left)
 	}
-	return left + strings.Repeat(" ", gap) + right
+	return left + strings.Repeat(" ", width-lw-rw) + right
 }

@@ -51,6 +51,9 @@ type Styles struct {
 	// BarFull and BarEmpty colour the shared progress bar; nil without
 	// colour (the bar's characters alone show progress).
 	BarFull, BarEmpty color.Color
+	// BarFullChar and BarEmptyChar draw it: thick and thin lines in colour,
+	// blocks and shading without (where only the shape tells them apart).
+	BarFullChar, BarEmptyChar rune
 
 	// Help styles the help bar (bubbles/help).
 	Help help.Styles
@@ -102,6 +105,7 @@ func NewStyles(p colorprofile.Profile) Styles {
 		s.Count = n()
 		s.CountOver = n().Bold(true).Reverse(true)
 		s.BarFull, s.BarEmpty = nil, nil
+		s.BarFullChar, s.BarEmptyChar = '█', '░'
 		s.Help = help.Styles{
 			Ellipsis: n(), ShortKey: n().Bold(true), ShortDesc: n(), ShortSeparator: n(),
 			FullKey: n().Bold(true), FullDesc: n(), FullSeparator: n(),
@@ -129,6 +133,7 @@ func NewStyles(p colorprofile.Profile) Styles {
 		s.Count = n().Foreground(colGrey)
 		s.CountOver = n().Bold(true).Foreground(colRed)
 		s.BarFull, s.BarEmpty = colAccent, colGrey
+		s.BarFullChar, s.BarEmptyChar = '━', '─'
 		s.Help = help.DefaultStyles(true)
 	}
 	s.TextArea = textarea.DefaultStyles(true)

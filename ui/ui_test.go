@@ -228,3 +228,12 @@ func TestUploadProgressCountsAcknowledgedSegments(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusLineKeepsTheSummary(t *testing.T) {
+	st := NewStyles(colorprofile.ASCII)
+	sum := "7 files · 2 uploading · 1 processing · 2 queued · 2 ready"
+	s := ansi.Strip(StatusLine(st, "@mediaup_demo", "v2", "http://127.0.0.1:18787", sum, 100))
+	if ansi.StringWidth(s) != 100 || !strings.HasSuffix(s, sum) || !strings.HasPrefix(s, "mediaup @mediaup_demo") {
+		t.Errorf("status line %q", s)
+	}
+}
