@@ -77,13 +77,18 @@ type Queue struct {
 	width, height int
 }
 
+// orbit is the processing spinner: a dot going round in quadrant blocks,
+// which nearly every terminal font has (braille spinners show as boxes in
+// some).
+var orbit = spinner.Spinner{Frames: []string{"▖", "▘", "▝", "▗"}, FPS: time.Second / 6}
+
 // newQueue makes an empty queue.
 func newQueue(km KeyMap, mgr Manager, st ui.Styles) Queue {
 	in := textinput.New()
 	q := Queue{km: km, mgr: mgr, jobs: map[uploader.JobID]uploader.Event{}, attach: map[uploader.JobID]bool{},
 		readySeq: map[uploader.JobID]int{},
 		alt:      map[uploader.JobID]string{}, owners: map[uploader.JobID][]string{}, input: in,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)), redact: func(s string) string { return s }}
+		spin: spinner.New(spinner.WithSpinner(orbit)), redact: func(s string) string { return s }}
 	q.setStyles(st)
 	return q
 }
