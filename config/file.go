@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -117,7 +118,7 @@ func load(path string) (*File, bool, error) {
 	var file File
 	md, err := toml.Decode(string(data), &file)
 	if err != nil {
-		return nil, true, tomlError(path, err)
+		return nil, true, tomlError(path, data, err)
 	}
 	// The toml package quietly ignores a non-table value for a map field.
 	if t := md.Type("profiles"); t != "" && t != "Hash" {
@@ -146,24 +147,59 @@ func load(path string) (*File, bool, error) {
 	return &file, true, nil
 }
 
+// secretLine matches a line that assigns a secret, capturing the key and
+// whatever follows the equals sign.
+var secretLine = regexp.MustCompile(`^\s*"?(consumer_secret|access_secret)"?\s*=(.*)$`)
+
 // tomlError turns a TOML decoding error into one that names the file and
-// the line (and column, when the parser knows it).
-func tomlError(path string, err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		where := fmt.Sprintf("line %d", pe.Position.Line)
-		if pe.Position.Col > 0 {
-			where += fmt.Sprintf(", column %d", pe.Position.Col)
+// the line (and column, when the parser knows it). The parser quotes the
+// text it stopped at, and that text can be a secret written without its
+// quotes, so a mistake in a secret's value is described without the
+// parser's words, and every secret-looking value in the file is scrubbed
+// from any other message.
+func tomlError(path string, data []byte, err error) error {
+	lines := strings.Split(string(data), "\n")
+	var values []string
+	for _, l := range lines {
+		m := secretLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
 		}
-		msg := pe.Message
-		if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
-			msg += fmt.Sprintf(" (after key %q)", pe.LastKey)
+		v := strings.TrimSpace(m[2])
+		for _, w := range append([]string{v, strings.Trim(v, `"'[]{} `)}, strings.Fields(strings.Trim(v, `"'[]{} `))...) {
+			if len(w) >= 4 { // shorter pieces would blank out ordinary words
+				values = append(values, w)
+			}
 		}
-		return fmt.Errorf("config: %s %s: %s; fix the TOML syntax there", path, where, msg)
 	}
-	// Type mismatches come back as plain errors that already say
-	// "toml: line N (last key ...): ...".
-	return fmt.Errorf("config: %s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
+	badSecret := func(line int, key string) error {
+		return fmt.Errorf("config: %s line %d: the value of %s is not valid TOML; write it in double quotes, like %s = \"...\"",
+			path, line, key, key)
+	}
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		// Type mismatches come back as plain errors that already say
+		// "toml: line N (last key ...): ...".
+		return errors.New(Redact(fmt.Sprintf("config: %s: %s", path, strings.TrimPrefix(err.Error(), "toml: ")), values...))
+	}
+	line := pe.Position.Line
+	if line >= 1 && line <= len(lines) {
+		if m := secretLine.FindStringSubmatch(lines[line-1]); m != nil {
+			return badSecret(line, m[1])
+		}
+	}
+	if key := pe.LastKey[strings.LastIndex(pe.LastKey, ".")+1:]; key == "consumer_secret" || key == "access_secret" {
+		return badSecret(line, key)
+	}
+	where := fmt.Sprintf("line %d", line)
+	if pe.Position.Col > 0 {
+		where += fmt.Sprintf(", column %d", pe.Position.Col)
+	}
+	msg := pe.Message
+	if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
+		msg += fmt.Sprintf(" (after key %q)", pe.LastKey)
+	}
+	return errors.New(Redact(fmt.Sprintf("config: %s %s: %s; fix the TOML syntax there", path, where, msg), values...))
 }
 
 // unwrapPath drops *fs.PathError's own copy of the path, which the caller's
