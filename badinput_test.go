@@ -649,6 +649,14 @@ func badCases(t *testing.T) []badCase {
 		code:   exitUsage,
 		stderr: "mediaup upload: config: $CONFIG line 2, column 18: strings cannot contain newlines (after key \"profiles.work.consumer_key\"); fix the TOML syntax there\n",
 	}, badCase{
+		name: "secret without quotes in the config file",
+		setup: func(e *badEnv) []string {
+			e.writeConfig(strings.Replace(goodProfile, `"S3CRET-a"`, "tOkSecret99", 1), 0o600)
+			return []string{e.write("photo.png", png)}
+		},
+		code:   exitUsage,
+		stderr: "mediaup upload: config: $CONFIG line 5: the value of access_secret is not valid TOML; write it in double quotes, like access_secret = \"...\"\n",
+	}, badCase{
 		name: "misspelt key in the config file",
 		setup: func(e *badEnv) []string {
 			e.writeConfig(strings.Replace(goodProfile, "consumer_secret", "consumer_secert", 1), 0o600)
