@@ -71,6 +71,9 @@
 // body parameters (never multipart or JSON) and the oauth_* parameters from
 // the Authorization header, the urlencoded body or the query (a parameter in
 // two places is refused). A request signed for another host does not verify.
+// Authentication comes before any other check, on the PIN-flow endpoints too
+// (a wrong method is a 404 only once the signature holds), and a urlencoded
+// body that does not parse cannot be verified: 401 code 32, not a 400.
 //
 // # Rules enforced
 //

@@ -31,12 +31,14 @@ func (c *call) writeForm(status int, v url.Values) {
 // oauthRequestToken serves POST /oauth/request_token, signed with the
 // consumer credentials only; the only callback supported is "oob" (PIN).
 func (s *Server) oauthRequestToken(c *call) {
-	if c.r.Method != http.MethodPost {
-		c.notFound()
-		return
-	}
+	// Authentication comes first, as on the API endpoints: a request whose
+	// method was altered in transit is a signature failure, not a 404.
 	if _, err := s.verify(c, false); err != nil {
 		c.authFailed(err)
+		return
+	}
+	if c.r.Method != http.MethodPost {
+		c.notFound()
 		return
 	}
 	cred := c.oauthCred
@@ -102,12 +104,12 @@ func (s *Server) oauthAuthorize(c *call) {
 // token, with oauth_verifier = the PIN. The new access token is accepted by
 // the API from then on.
 func (s *Server) oauthAccessToken(c *call) {
-	if c.r.Method != http.MethodPost {
-		c.notFound()
-		return
-	}
 	if _, err := s.verify(c, true); err != nil {
 		c.authFailed(err)
+		return
+	}
+	if c.r.Method != http.MethodPost {
+		c.notFound()
 		return
 	}
 	cred := c.oauthCred

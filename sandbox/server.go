@@ -301,6 +301,11 @@ type call struct {
 	who      *principal
 
 	oauthCred *credentials // the PIN-flow endpoints read oauth_callback / oauth_verifier here
+
+	// formErr is why a urlencoded body did not parse. Its parameters are
+	// signed, so such a request fails authentication (401 code 32) instead
+	// of being told about its body before it has proved who sent it.
+	formErr error
 }
 
 // param looks a parameter up in the query, then the body.
@@ -418,9 +423,9 @@ func (c *call) readBody() error {
 	case c.ctype == "application/x-www-form-urlencoded":
 		vals, err := url.ParseQuery(string(b))
 		if err != nil {
-			return errors.New("the urlencoded body could not be parsed: " + err.Error())
+			c.formErr = errors.New("the urlencoded body could not be parsed: " + err.Error())
 		}
-		c.form = vals
+		c.form = vals // the pairs that parsed, for endpoint statistics only
 	case strings.HasPrefix(c.ctype, "multipart/"):
 		if params["boundary"] == "" {
 			return errors.New("multipart body without a boundary")
@@ -579,6 +584,9 @@ func (s *Server) authenticate(c *call) bool {
 // verify checks a request's OAuth 1.0a parameters. With requestToken set the
 // token is looked up among PIN-flow request tokens instead of access tokens.
 func (s *Server) verify(c *call, requestToken bool) (*principal, error) {
+	if c.formErr != nil {
+		return nil, &authError{32, c.formErr.Error()}
+	}
 	or := oauthRequest{
 		method:  c.r.Method,
 		baseURL: requestBaseURL(c.r),
