@@ -136,6 +136,13 @@ func (c *Client) Append(ctx context.Context, mediaID string, s Segment) error {
 // already went through, STATUS settles what X has.
 // https://docs.x.com/x-api/media/finalize-media-upload
 func (c *Client) Finalize(ctx context.Context, mediaID string) (*Media, error) {
+	return c.finalize(ctx, mediaID, false)
+}
+
+// finalize is Finalize; sentBefore says an earlier run may already have
+// sent FINALIZE for this session (it was resumed with every segment
+// acknowledged), so a refusal is settled by STATUS as for a retried attempt.
+func (c *Client) finalize(ctx context.Context, mediaID string, sentBefore bool) (*Media, error) {
 	attempts := 0
 	cl := call{endpoint: "FINALIZE", retry: retryable}
 	if c.dialect == V11 {
@@ -153,7 +160,7 @@ func (c *Client) Finalize(ctx context.Context, mediaID string) (*Media, error) {
 	}
 	_, b, err := c.do(ctx, cl)
 	var ae *APIError
-	if err != nil && attempts > 1 && errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest {
+	if err != nil && (attempts > 1 || sentBefore) && errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest {
 		if m, serr := c.Status(ctx, mediaID); serr == nil {
 			return m, nil
 		}

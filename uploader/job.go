@@ -157,6 +157,7 @@ func (j *job) upload(ctx context.Context) error {
 	if s := j.sess; s != nil && (s.size != info.Size || !s.modTime.Equal(info.ModTime) || !cfg.Now().Before(s.expiresAt)) {
 		j.sess = nil
 	}
+	finalizeSent := false
 	if cfg.Store != nil && j.sess == nil {
 		jr, ready, sess, note, err := j.openJournal(info)
 		if err != nil {
@@ -199,6 +200,9 @@ func (j *job) upload(ctx context.Context) error {
 		j.jr.begin(j.sess)
 	} else {
 		j.update(true, func(ev *Event) { ev.Resumed = true })
+		// Every segment acknowledged but not finalized: the run that was
+		// interrupted may have sent FINALIZE and never heard the answer.
+		finalizeSent = len(j.sess.missing()) == 0
 	}
 	s := j.sess
 	j.update(true, func(ev *Event) {
@@ -218,7 +222,7 @@ func (j *job) upload(ctx context.Context) error {
 	if s.finalized {
 		m, err = cfg.Client.Status(ctx, s.mediaID) // FINALIZE went through before the interruption
 	} else {
-		m, err = cfg.Client.Finalize(ctx, s.mediaID)
+		m, err = cfg.Client.finalize(ctx, s.mediaID, finalizeSent)
 	}
 	if err != nil {
 		return j.fail(err)
