@@ -81,10 +81,28 @@ func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
 	}
 	r.files = files
 	if len(r.files) == 0 {
-		return nil, errors.New("no files given: mediaup upload [flags] FILE...")
+		return nil, errors.New("no files given: mediaup upload [flags] FILE [FILE ...]")
 	}
 	if r.workers < 1 || r.segments < 1 {
 		return nil, errors.New("--workers and --segments must be at least 1")
+	}
+	if r.pollCap <= 0 {
+		return nil, fmt.Errorf("--poll-cap %s: give a positive duration such as 15m", r.pollCap)
+	}
+	// The same file twice would be uploaded twice, or reused and then
+	// refused by X as a repeated media ID in the post.
+	seen := make([]os.FileInfo, len(r.files))
+	for i, f := range r.files {
+		st, err := os.Stat(f)
+		if err != nil {
+			continue // the probe reports it
+		}
+		for j, prev := range seen[:i] {
+			if prev != nil && os.SameFile(prev, st) {
+				return nil, fmt.Errorf("%s and %s are the same file; give each file once", r.files[j], f)
+			}
+		}
+		seen[i] = st
 	}
 	if r.category != "" {
 		// An unknown category is a usage mistake, not a fault of each file.
@@ -238,6 +256,9 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 	if r.owners != "" {
 		for _, o := range strings.Split(r.owners, ",") {
 			o = strings.TrimSpace(o)
+			if o == "" {
+				continue // a stray comma
+			}
 			if !isDigits(o) {
 				return exitUsage, fmt.Errorf("--owners: %q is not a numeric X user ID", o)
 			}
