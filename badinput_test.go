@@ -455,10 +455,10 @@ func badCases(t *testing.T) []badCase {
 		code:   exitUsage,
 		stderr: "mediaup upload: tweet contains U+FEFF at character 6, which X does not accept; remove it; nothing uploaded\n",
 	}, badCase{
-		name:   "empty tweet without media",
-		setup:  func(e *badEnv) []string { return []string{"--post", "  "} },
+		name:   "the same file twice",
+		setup:  func(e *badEnv) []string { return []string{"--post", "twice", e.write("photo.png", png), "./photo.png"} },
 		code:   exitUsage,
-		stderr: "mediaup upload: no files given: mediaup upload [flags] FILE...\n",
+		stderr: "mediaup upload: photo.png and ./photo.png are the same file; give each file once\n",
 	}, badCase{
 		name: "alt text over 1000 characters for every file",
 		setup: func(e *badEnv) []string {
@@ -480,7 +480,7 @@ func badCases(t *testing.T) []badCase {
 		name:   "no files given",
 		setup:  func(e *badEnv) []string { return nil },
 		code:   exitUsage,
-		stderr: "mediaup upload: no files given: mediaup upload [flags] FILE...\n",
+		stderr: "mediaup upload: no files given: mediaup upload [flags] FILE [FILE ...]\n",
 	}, badCase{
 		name:   "unknown flag",
 		setup:  func(e *badEnv) []string { return []string{"--frobnicate", e.write("photo.png", png)} },
@@ -511,6 +511,11 @@ func badCases(t *testing.T) []badCase {
 		setup:  func(e *badEnv) []string { return []string{"--owners", "3805104374,@friend", e.write("photo.png", png)} },
 		code:   exitUsage,
 		stderr: "mediaup upload: --owners: \"@friend\" is not a numeric X user ID\n",
+	}, badCase{
+		name:   "negative --poll-cap",
+		setup:  func(e *badEnv) []string { return []string{"--poll-cap", "-5m", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --poll-cap -5m0s: give a positive duration such as 15m\n",
 	}, badCase{
 		name:   "unknown --category",
 		setup:  func(e *badEnv) []string { return []string{"--category", "tweet_audio", e.write("photo.png", png)} },
@@ -769,6 +774,22 @@ func dropPrivileges(t *testing.T) {
 	}
 }
 
+// othersCanReach reports whether every directory from / down to dir lets
+// other users pass through.
+func othersCanReach(dir string) bool {
+	for {
+		st, err := os.Stat(dir)
+		if err != nil || st.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return true
+		}
+		dir = parent
+	}
+}
+
 // runAsNobody runs the current subtest again in a copy of the test binary
 // that drops root first, and fails if it fails there.
 func runAsNobody(t *testing.T) {
@@ -782,7 +803,21 @@ func runAsNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, "-test.run="+strings.Join(parts, "/"), "-test.v", "-test.count=1", "-test.timeout=2m")
-	cmd.Env = append(os.Environ(), asNobodyEnv+"=1")
+	// A temporary directory the unprivileged copy can reach and write in,
+	// whatever TMPDIR says.
+	base := os.TempDir()
+	if !othersCanReach(base) {
+		base = "/tmp"
+	}
+	tmp, err := os.MkdirTemp(base, "mediaup-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(tmp) })
+	if err := os.Chmod(tmp, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), asNobodyEnv+"=1", "TMPDIR="+tmp)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("as user nobody: %v\n%s", err, out)
