@@ -155,6 +155,10 @@ func TestSecretsNeverShown(t *testing.T) {
 		},
 			args: []string{"upload", "photo.png"}, code: exitUsage},
 		{name: "sandbox --help", args: []string{"sandbox", "--help"}, code: exitOK},
+		{name: "sandbox with only some credentials", args: []string{"sandbox", "--consumer-secret", consumerSecret, "--addr", "127.0.0.1:0"}, code: exitUsage},
+		{name: "sandbox with credentials and an address it cannot use", args: []string{"sandbox",
+			"--consumer-key", "k", "--consumer-secret", consumerSecret, "--access-token", "1-t", "--access-secret", accessSecret,
+			"--addr", "127.0.0.1:99999"}, code: exitUsage},
 		{name: "the TUI's --help", args: []string{"--help"}, code: exitOK},
 		{name: "the TUI with a bad flag", args: []string{"--frobnicate"}, code: exitUsage},
 		{name: "config file too open", setup: func() {
