@@ -225,9 +225,9 @@ func TestStatusParseFlagsAnywhere(t *testing.T) {
 	for _, tc := range tests {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
 		j := fs.Bool("json", false, "")
-		pos, err := parseFlagsAnywhere(fs, tc.args)
+		pos, err := parseFlagsAndFiles(fs, tc.args)
 		if err != nil || *j != tc.json || !reflect.DeepEqual(pos, tc.pos) {
-			t.Errorf("parseFlagsAnywhere(%q) = %q, json %v, %v; want %q, json %v", tc.args, pos, *j, err, tc.pos, tc.json)
+			t.Errorf("parseFlagsAndFiles(%q) = %q, json %v, %v; want %q, json %v", tc.args, pos, *j, err, tc.pos, tc.json)
 		}
 	}
 }

@@ -26,6 +26,12 @@ type altFlags []string
 func (a *altFlags) String() string     { return strings.Join(*a, ", ") }
 func (a *altFlags) Set(v string) error { *a = append(*a, v); return nil }
 
+// Upper bounds for the concurrency flags.
+const (
+	maxWorkers  = 16
+	maxSegments = 16
+)
+
 // uploadRun is one `mediaup upload` invocation's settings.
 type uploadRun struct {
 	conn      connectOptions
@@ -86,6 +92,10 @@ func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
 	if r.workers < 1 || r.segments < 1 {
 		return nil, errors.New("--workers and --segments must be at least 1")
 	}
+	// X rate-limits per user; past these, more requests in flight only earn 429s.
+	if r.workers > maxWorkers || r.segments > maxSegments {
+		return nil, fmt.Errorf("--workers is at most %d and --segments at most %d (X rate-limits each account)", maxWorkers, maxSegments)
+	}
 	if r.pollCap <= 0 {
 		return nil, fmt.Errorf("--poll-cap %s: give a positive duration such as 15m", r.pollCap)
 	}
@@ -112,41 +122,6 @@ func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
 		}
 	}
 	return r, nil
-}
-
-// parseFlagsAndFiles parses flags that may come before, between or after
-// the files (`upload clip.mp4 --post "hi"` means what it says, rather than
-// uploading a file called --post), and returns the files. Everything after
-// "--" is a file.
-func parseFlagsAndFiles(fs *flag.FlagSet, args []string) ([]string, error) {
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return files, nil
-		}
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(files, rest...), nil
-		}
-		files = append(files, rest[0])
-		args = rest[1:]
-	}
-}
-
-// flagError rewords the flag package's errors as mediaup's messages, which
-// write flags with two dashes, and points at the help.
-func flagError(err error, help string) error {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return fmt.Errorf("unknown flag --%s; see %s", strings.TrimLeft(name, "-"), help)
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return fmt.Errorf("--%s needs a value; see %s", strings.TrimLeft(name, "-"), help)
-	}
-	return fmt.Errorf("%s; see %s", msg, help)
 }
 
 // altFor returns the alt text for one file: a FILE=TEXT entry wins over a plain TEXT.
