@@ -182,13 +182,16 @@ func TestSoakUnderFaults(t *testing.T) {
 	// Every fault the client saw is counted. Each injected fault fails one
 	// attempt: a reset, 500, 503 or 429 answers it, a stall trips the 1 s
 	// watchdog. The retry loop repeats every such attempt (+1 in Retries)
-	// unless the call gives up, which fails its job and abandons at most the
-	// job's other segments in flight. Two kinds of fault never reach the
-	// loop: a reset GET that net/http replays itself (counted by the
-	// transport). So
+	// unless the call gives up; a job whose call gave up fails, and its
+	// other segments in flight (at most soakSegments attempts, each maybe
+	// faulted) are abandoned without a retry. One kind of fault never
+	// reaches the loop at all: a reset STATUS GET on a reused keep-alive
+	// connection, which net/http replays itself (soakTransport counts
+	// these). No fault hits a tweet: the sandbox only faults media requests.
+	// So
 	//   Σ Retries ≥ faults − replays − failed jobs × segments in flight,
 	// with equality unless something else (a slow CPU tripping the watchdog)
-	// caused extra retries.
+	// caused extra retries; the excess is logged.
 	var stats sandbox.RequestStats
 	if err := soakGet(base+"/sandbox/requests", &stats); err != nil {
 		t.Fatal(err)
