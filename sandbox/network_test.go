@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -15,7 +17,21 @@ import (
 // each kind shows up, nothing changes state, and posts are never faulted.
 func TestFaultsEveryMediaRequest(t *testing.T) {
 	clock := newFakeClock()
-	s, ts := NewTestServer(t, Options{Now: clock.Now, Faults: 1, Seed: 42})
+	s := New(Options{Now: clock.Now, Faults: 1, Seed: 42})
+	// A fault is counted when it is injected, its endpoint when the handler
+	// returns: the counters are read only once every handler has returned
+	// (a stalled one returns when the client gives up).
+	var handlers sync.WaitGroup
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers.Add(1)
+		defer handlers.Done()
+		s.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		s.Close()
+		ts.CloseClientConnections()
+		ts.Close()
+	})
 	c := newClient(t, ts, DemoAccount(), clock)
 	c.hc = &http.Client{Timeout: 500 * time.Millisecond} // a stall waits for this
 	// A session made behind the server's back, to send APPENDs to.
@@ -65,6 +81,7 @@ func TestFaultsEveryMediaRequest(t *testing.T) {
 			t.Errorf("v1.1 500 body %s", body)
 		}
 	}
+	handlers.Wait() // every request the client sent (and any transport retry) has been answered
 	st := s.Requests()
 	total, received := 0, 0
 	for kind, k := range st.Faults {
