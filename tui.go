@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 
 	"mediaup/assets"
 	"mediaup/config"
@@ -90,15 +91,27 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeMgr()
 
+	// With stdout redirected (mediaup a.png > ids.tsv), draw on the terminal
+	// and keep stdout for the media IDs.
+	screen := stdout
+	if f, ok := stdout.(*os.File); ok && !term.IsTerminal(f.Fd()) {
+		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			defer tty.Close()
+			screen = tty
+			if stdin == os.Stdin && !term.IsTerminal(os.Stdin.Fd()) {
+				stdin = tty
+			}
+		}
+	}
 	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
 	app := model.New(model.Config{
 		Manager: mgr, Poster: t.client,
 		Account: t.account, Dialect: string(t.client.Dialect()), BaseURL: t.client.BaseURL(),
 		StartDir: startDir, Files: files,
-		Profile: colorprofile.Detect(stdout, os.Environ()),
+		Profile: colorprofile.Detect(screen, os.Environ()),
 		Redact:  scrub,
 	})
-	opts := []tea.ProgramOption{tea.WithOutput(stdout)}
+	opts := []tea.ProgramOption{tea.WithOutput(screen)}
 	if stdin != nil {
 		opts = append(opts, tea.WithInput(stdin))
 	}

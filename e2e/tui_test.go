@@ -109,6 +109,35 @@ type tmuxRun struct {
 // private tmux server, with the demo credentials in its environment.
 func startTUI(t *testing.T, base, dir string, w, h int, args ...string) *tmuxRun {
 	t.Helper()
+	return startInTmux(t, base, dir, w, h, append([]string{binary}, args...))
+}
+
+// startTUIShell runs `mediaup args` under sh with a redirect (may be ""),
+// and has sh print "mediaup exited with status N" afterwards: the test
+// then knows mediaup has ended from the screen itself, without relying on
+// tmux noticing that the pane's process died.
+func startTUIShell(t *testing.T, base, dir string, w, h int, redirect string, args ...string) *tmuxRun {
+	t.Helper()
+	line := "'" + binary + "' " + strings.Join(args, " ") + " " + redirect + "; echo mediaup exited with status $?"
+	return startInTmux(t, base, dir, w, h, []string{"sh", "-c", line})
+}
+
+// exited waits for the status line startTUIShell's shell prints and
+// returns the pane with its scrollback.
+func (r *tmuxRun) exited() string {
+	r.t.Helper()
+	var s string
+	poll(r.t, "mediaup to exit", func() bool {
+		// Scrollback too: tmux may scroll the pane when the process ends.
+		s = r.history()
+		return strings.Contains(s, "mediaup exited with status")
+	})
+	return s
+}
+
+// startInTmux runs command (argv) in the tmux window; see startTUI.
+func startInTmux(t *testing.T, base, dir string, w, h int, command []string) *tmuxRun {
+	t.Helper()
 	requireTmux(t)
 	r := &tmuxRun{t: t, socket: fmt.Sprintf("mediaup-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()%1e6)}
 	acct := sandbox.DemoAccount()
@@ -122,9 +151,8 @@ func startTUI(t *testing.T, base, dir string, w, h int, args ...string) *tmuxRun
 		"-e", "XDG_CONFIG_HOME=" + cfg,
 		"-e", "XDG_STATE_HOME=" + cfg,
 		"-e", "XDG_DATA_HOME=" + cfg,
-		"-e", "HOME=" + cfg,
-		binary}
-	tmuxArgs = append(tmuxArgs, args...)
+		"-e", "HOME=" + cfg}
+	tmuxArgs = append(tmuxArgs, command...)
 	// In the same command, so the option is set before mediaup can exit:
 	// the pane stays to show what it printed after the TUI.
 	tmuxArgs = append(tmuxArgs, ";", "set-option", "-t", "main", "remain-on-exit", "on")
@@ -266,7 +294,7 @@ func TestUploadAndPostInTmux(t *testing.T) {
 	requireTmux(t)
 	base := startSandbox(t, "--processing", "1s")
 	dir := samples(t)
-	r := startTUI(t, base, dir, 120, 36, "sample.png", "sample2.png")
+	r := startTUIShell(t, base, dir, 120, 36, "", "sample.png", "sample2.png")
 
 	ids := succeeded(t, base, 2)
 	r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
@@ -296,12 +324,11 @@ func TestUploadAndPostInTmux(t *testing.T) {
 	r.keys("Escape") // alone: an escape followed at once by q would read as alt+q
 	r.waitScreen("compose left", func(s string) bool { return strings.Contains(s, "p pause/resume") })
 	r.keys("q")
-	r.waitScreen("the TUI gone", func(s string) bool { return strings.Contains(s, "Pane is dead") })
-	s = r.history()
+	s = r.exited()
 	if !strings.Contains(s, ids[0]) || !strings.Contains(s, ids[1]) {
 		t.Errorf("media IDs not printed after exit:\n%s", s)
 	}
-	if !strings.Contains(s, "Pane is dead (status 0") {
+	if !strings.Contains(s, "mediaup exited with status 0") {
 		t.Errorf("mediaup should exit 0 after a good session:\n%s", s)
 	}
 	for _, name := range []string{"sample.png", "sample2.png"} {
@@ -396,5 +423,36 @@ func TestCommandLineErrors(t *testing.T) {
 				t.Errorf("output lacks %q:\n%s", c.want, out)
 			}
 		})
+	}
+}
+
+// TestIDsToRedirectedStdout runs `mediaup a b > ids.tsv`: the TUI draws on
+// the terminal and stdout gets only the "path<TAB>media_id" lines.
+func TestIDsToRedirectedStdout(t *testing.T) {
+	requireTmux(t)
+	base := startSandbox(t)
+	dir := samples(t)
+	r := startTUIShell(t, base, dir, 100, 30, "> ids.tsv", "sample.png", "sample2.png")
+	ids := succeeded(t, base, 2)
+	r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
+	r.keys("q")
+	if s := r.exited(); !strings.Contains(s, "mediaup exited with status 0") {
+		t.Errorf("mediaup should exit 0:\n%s", s)
+	}
+	out, err := os.ReadFile(filepath.Join(dir, "ids.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	var got []string
+	for _, l := range lines {
+		path, id, ok := strings.Cut(l, "\t")
+		if !ok || (path != "sample.png" && path != "sample2.png") {
+			t.Fatalf("stdout should hold only path<TAB>media_id lines, got:\n%q", out)
+		}
+		got = append(got, id)
+	}
+	if !sameSet(got, ids) {
+		t.Errorf("IDs on stdout %v, want %v", got, ids)
 	}
 }
