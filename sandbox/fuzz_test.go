@@ -449,9 +449,9 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	}
-	f.Add(uint8(0), uint8(inHeader), uint8(mutBody), uint16(0), byte('%'), "a b")      // unparseable body
-	f.Add(uint8(2), uint8(inHeader), uint8(mutBody), uint16(13), byte(' '), "a+b")     // '+' to ' ': same parameters
-	f.Add(uint8(2), uint8(inHeader), uint8(mutBody), uint16(11), byte('a'), "%2A")     // %2A to %2a: same parameters
+	f.Add(uint8(2), uint8(inHeader), uint8(mutBody), uint16(12), byte(' '), "x")       // "hello+x" to "hello x": same parameters
+	f.Add(uint8(2), uint8(inHeader), uint8(mutBody), uint16(15), byte('a'), "*")       // %2A to %2a: same parameters
+	f.Add(uint8(1), uint8(inHeader), uint8(mutQuery), uint16(50), byte(' '), "a b")    // '+' to ' ' in the query: same parameters
 	f.Add(uint8(0), uint8(inHeader), uint8(mutMethod), uint16(1), byte('o'), "")       // POST to POsT
 	f.Add(uint8(1), uint8(inQuery), uint8(mutQuery), uint16(200), byte(';'), "")       // semicolon in the query
 	f.Add(uint8(0), uint8(inBody), uint8(mutBody), uint16(70), byte('&'), "\x00\xff")  // split a pair
@@ -797,6 +797,90 @@ func requestSeeds(t testing.TB) [][5]string {
 	add("POST", "/2/media/upload/{U}/append", "", c, b)
 	c, b = mp(mpField{name: "media", filename: "x.gif", data: gif}, mpField{name: "media_category", value: "tweet_gif"})
 	add("POST", "/2/media/upload", "", c, b)
+	// Refusals, endpoint by endpoint: each seed reaches one error branch.
+	long := strings.Repeat("a", 1001)
+	for _, q := range []string{
+		"command=INIT&media_type=image%2Fpng",
+		"command=INIT&media_type=image%2Fpng&total_bytes=-1",
+		"command=INIT&total_bytes=10",
+		"command=INIT&media_type=image%2Fpng&total_bytes=10&media_category=tweet_audio",
+		"command=INIT&media_type=image%2Fpng&total_bytes=10&additional_owners=abc",
+		"command=INIT&media_type=text%2Fplain&total_bytes=10",
+		"command=INIT&media_type=image%2Fpng&total_bytes=5242881",
+		"command=APPEND&media_id=1&segment_index=0&media_data=AA",
+		"command=APPEND&media_id={U}&segment_index=0",
+		"command=APPEND&media_id={U}&segment_index=0&media_data=%21%21",
+		"command=APPEND&media_id={U}&segment_index=x&media_data=AA",
+		"command=APPEND&media_id={P}&segment_index=0&media_data=AA",
+		"command=FINALIZE&media_id=1",
+		"command=FINALIZE&media_id={P}",
+		"command=FINALIZE&media_id={A}",
+		"command=STATUS&media_id=1",
+		"media_data=%21%21",
+		"media_data=AAAA&media_category=bogus",
+		"media_data=AAAA&additional_owners=1,x",
+		"media_data=AAAA",
+		"media=%89PNG",
+	} {
+		add("POST", v1Path, "", form, q)
+	}
+	add("POST", v1Path, "", "", "")
+	add("GET", v1Path, "command=INIT", "", "")
+	add("GET", "/1.1/media/metadata/create.json", "", "", "")
+	add("POST", "/1.1/media/metadata/create.json", "", "application/json", "{")
+	add("POST", "/1.1/media/metadata/create.json", "", "application/json", `{"media_id":"1","alt_text":{"text":"x"}}`)
+	add("POST", "/1.1/media/metadata/create.json", "", "application/json", `{"media_id":"{P}","alt_text":{"text":"`+long+`"}}`)
+	for _, q := range []string{"media_ids=abc", "", "status=" + strings.Repeat("%E4%B8%80", 141), "status=x&media_ids=1,2,3,4,5", "status=x&media_ids={U}"} {
+		add("POST", "/1.1/statuses/update.json", "", form, q)
+	}
+	add("GET", "/1.1/statuses/update.json", "status=x", "", "")
+	for _, b := range []string{
+		`[]`, `{"media_type":1,"total_bytes":1}`, `{"media_type":"image/png"}`, `{"media_type":"image/png","total_bytes":1.5}`,
+		`{"media_type":"image/png","total_bytes":1,"shared":"yes"}`, `{"media_type":"image/png","total_bytes":1,"additional_owners":1}`,
+		`{"total_bytes":1}`, `{"media_type":"image/heic","total_bytes":1}`, `{"media_type":"image/png","total_bytes":1,"media_category":"bogus"}`,
+		`{"media_type":"image/png","total_bytes":1,"additional_owners":["x"]}`, `{"media_type":"text/srt","total_bytes":1,"media_category":"subtitles"}`,
+		`{"media_type":"image/png","total_bytes":5242881}`, `{"media_type":"video/mp4","total_bytes":17179869185}`,
+	} {
+		add("POST", "/2/media/upload/initialize", "", "application/json", b)
+	}
+	add("POST", "/2/media/upload/initialize", "", form, "media_type=image%2Fpng")
+	add("GET", "/2/media/upload/initialize", "", "", "")
+	for _, b := range []string{`x`, `{"segment_index":0}`, `{"media":"!!","segment_index":0}`, `{"media":"AA=="}`, `{"media":"AA==","segment_index":0.5}`, `{"media":"AA==","segment_index":"7"}`} {
+		add("POST", "/2/media/upload/{U}/append", "", "application/json", b)
+	}
+	add("POST", "/2/media/upload/{U}/append", "", "text/plain", "AA==")
+	add("POST", "/2/media/upload/abc/append", "", "application/json", `{"media":"AA==","segment_index":0}`)
+	add("POST", "/2/media/upload/1/append", "", "application/json", `{"media":"AA==","segment_index":0}`)
+	add("GET", "/2/media/upload/{U}/append", "", "", "")
+	add("GET", "/2/media/upload/{U}/finalize", "", "", "")
+	add("POST", "/2/media/upload/{P}/finalize", "", "", "")
+	add("GET", "/2/media/upload", "command=FOO&media_id={P}", "", "")
+	add("GET", "/2/media/upload", "", "", "")
+	add("GET", "/2/media/upload", "media_id={U}", "", "")
+	for _, b := range []string{`x`, `{}`, `{"media":"!!"}`, `{"media":"AAAA"}`, `{"media":"AAAA","media_category":"bogus"}`,
+		`{"media":"AAAA","media_category":"tweet_image","additional_owners":["x"]}`, `{"media":"AAAA","media_category":"tweet_image","additional_owners":{}}`} {
+		add("POST", "/2/media/upload", "", "application/json", b)
+	}
+	add("POST", "/2/media/upload", "", "text/plain", "x")
+	c, b = mp(mpField{name: "media_category", value: "tweet_image"})
+	add("POST", "/2/media/upload", "", c, b)
+	c, b = mp(mpField{name: "media", filename: "x", data: []byte("!!"), base64: false}, mpField{name: "media_category", value: "tweet_image"})
+	add("POST", "/2/media/upload", "", c, b)
+	for _, b := range []string{`x`, `{"metadata":{}}`, `{"id":"{P}"}`, `{"id":"1","metadata":{"alt_text":{"text":"x"}}}`,
+		`{"id":"{P}","metadata":{"alt_text":{"text":"` + long + `"}}}`} {
+		add("POST", "/2/media/metadata", "", "application/json", b)
+	}
+	add("GET", "/2/media/metadata", "", "", "")
+	for _, b := range []string{`x`, `{"text":1}`, `{"text":"x","media":[]}`, `{"text":"x","media":{"media_ids":"1"}}`,
+		`{"text":"x","media":{"media_ids":[]}}`, `{"text":"x","media":{"media_ids":["1","2","3","4","5"]}}`,
+		`{"text":"x","media":{"media_ids":["x"]}}`, `{"text":"x","media":{"media_ids":["{P}"],"tagged_user_ids":["1","2","3","4","5","6","7","8","9","10","11"]}}`,
+		`{}`, `{"text":"` + strings.Repeat("一", 141) + `"}`, `{"text":"x","media":{"media_ids":["{U}"]}}`, `{"text":"\ufeff"}`} {
+		add("POST", "/2/tweets", "", "application/json", b)
+	}
+	add("POST", "/2/tweets", "", form, "text=x")
+	add("GET", "/2/tweets", "", "", "")
+	add("GET", "/oauth/request_token", "", "", "")
+	add("GET", "/oauth/access_token", "oauth_verifier={PIN}", "", "")
 	return seeds
 }
 
