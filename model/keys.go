@@ -35,7 +35,7 @@ func DefaultKeyMap() KeyMap {
 	}
 	return KeyMap{
 		NextPane: b([]string{"tab"}, "tab", "next pane"),
-		PrevPane: b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+		PrevPane: b([]string{"shift+tab"}, "shift+tab", "prev pane"),
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
 		PageUp:   b([]string{"pgup"}, "pgup", "page up"),
@@ -44,7 +44,7 @@ func DefaultKeyMap() KeyMap {
 		End:      b([]string{"end", "G"}, "G/end", "last"),
 
 		Select: b([]string{"space"}, "space", "select"),
-		Open:   b([]string{"enter"}, "enter", "queue / open folder"),
+		Open:   b([]string{"enter"}, "enter", "queue/open"),
 		Back:   b([]string{"backspace", "left", "h"}, "⌫/←", "parent folder"),
 
 		Pause:   b([]string{"p"}, "p", "pause/resume"),

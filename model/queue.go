@@ -261,7 +261,9 @@ func (q Queue) handleKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 		if err == nil {
 			return nil
 		}
-		return notify(err.Error(), true)
+		// The row names the file; the folder would only push the reason off
+		// the line.
+		return notify(strings.Replace(err.Error(), ev.Path, name, 1), true)
 	}
 	switch {
 	case key.Matches(msg, q.km.Pause):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,12 @@ func TestFocusMovesWithTabAndCompose(t *testing.T) {
 	send(a, "?")
 	if !a.help.ShowAll || !strings.Contains(screen(a), "attach/detach") {
 		t.Errorf("? should show the full help:\n%s", screen(a))
+	}
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, want := range []string{"shift+tab prev pane", "enter queue/open", "o owners", "ctrl+s post", "quit"} {
+		if !strings.Contains(screen(a), want) {
+			t.Errorf("full help at 80 columns lacks %q:\n%s", want, screen(a))
+		}
 	}
 }
 
@@ -508,7 +515,8 @@ func TestQueueScrollsWithinItsPane(t *testing.T) {
 		checkFits(t, a, 80, 24)
 	}
 	s := screen(a)
-	if !strings.Contains(s, "▸ ") || !strings.Contains(s, "file60.mp4") || strings.Contains(s, "file1.mp4 ") {
+	if !strings.Contains(s, "▸ ") || !strings.Contains(s, "file60.mp4") || strings.Contains(s, "file1.mp4 ") ||
+		strings.Contains(s, "file10.mp4") {
 		t.Errorf("the last row should be shown, the first scrolled away:\n%s", s)
 	}
 	if !strings.Contains(s, "of 60") {
@@ -537,9 +545,7 @@ func TestQueueScrollsWithinItsPane(t *testing.T) {
 	checkFits(t, a, 80, 24)
 }
 
-func itoa(i int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/10)) + string(rune('0'+i%10)))
-}
+func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestViewNeverExceedsTheWindow(t *testing.T) {
 	a, _, _ := newTestApp(t, 80, 24)
