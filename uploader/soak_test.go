@@ -81,7 +81,19 @@ func (c *soakTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // end byte-identical on X or with a clear error naming it; every fault the
 // client saw must be counted in Event.Retries; every tweet must exist once;
 // and once everything is closed no goroutine may be left behind.
+// Both dialects run; -short keeps only v2, X's current API.
 func TestSoakUnderFaults(t *testing.T) {
+	for _, d := range []Dialect{V2, V11} {
+		t.Run(string(d), func(t *testing.T) {
+			if d != V2 && testing.Short() {
+				t.Skip("-short: the v1.1 soak repeats the v2 one in the retired dialect")
+			}
+			soak(t, d)
+		})
+	}
+}
+
+func soak(t *testing.T, dialect Dialect) {
 	baseline := runtime.NumGoroutine()
 	seed := time.Now().UnixNano()
 	t.Logf("sandbox seed %d (faults also depend on request order, so a rerun is similar, not identical)", seed)
@@ -95,7 +107,7 @@ func TestSoakUnderFaults(t *testing.T) {
 
 	tr := &soakTransport{base: NewTransport()}
 	a := sandbox.DemoAccount()
-	cl, err := NewClient(Options{BaseURL: base, Transport: tr, StallTimeout: soakStall, RetryFor: soakRetryFor,
+	cl, err := NewClient(Options{Dialect: dialect, BaseURL: base, Transport: tr, StallTimeout: soakStall, RetryFor: soakRetryFor,
 		Credentials: Credentials{a.ConsumerKey, a.ConsumerSecret, a.AccessToken, a.AccessSecret}})
 	if err != nil {
 		t.Fatal(err)
