@@ -456,3 +456,31 @@ func TestIDsToRedirectedStdout(t *testing.T) {
 		t.Errorf("IDs on stdout %v, want %v", got, ids)
 	}
 }
+
+// TestNoColor runs mediaup with NO_COLOR set: the screen has no colour at
+// all, and still marks state with attributes (bold, reverse).
+func TestNoColor(t *testing.T) {
+	requireTmux(t)
+	base := startSandbox(t)
+	dir := samples(t)
+	r := startInTmux(t, base, dir, 100, 30, []string{"env", "NO_COLOR=1", "COLORTERM=truecolor", binary, "sample.png"})
+	succeeded(t, base, 1)
+	r.waitScreen("the row ready", func(s string) bool { return strings.Contains(s, "✓ ready") })
+	styled := r.tmux("capture-pane", "-e", "-p", "-t", "main")
+	attrs := 0
+	for _, m := range regexp.MustCompile(`\x1b\[([0-9;:]*)m`).FindAllStringSubmatch(styled, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			switch {
+			case p == "38" || p == "48" || p == "58":
+				t.Fatalf("colour sequence %q under NO_COLOR", m[0])
+			case len(p) == 2 && (p[0] == '3' || p[0] == '4' || p[0] == '9') && p[1] <= '7':
+				t.Fatalf("colour sequence %q under NO_COLOR", m[0])
+			case p == "1" || p == "7" || p == "4":
+				attrs++
+			}
+		}
+	}
+	if attrs == 0 {
+		t.Errorf("no attributes at all under NO_COLOR; the focus and cursor should still show:\n%q", styled)
+	}
+}
