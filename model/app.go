@@ -441,10 +441,10 @@ func (a *App) Render() string {
 		parts = append(parts, a.picker.View(st, a.focus == panePicker))
 	}
 	if a.queue.height > 0 {
-		parts = append(parts, a.queue.View(st, a.focus == paneQueue))
+		parts = append(parts, a.queue.View(st, a.focus == paneQueue, att))
 	}
 	if a.compose.height > 0 {
-		parts = append(parts, a.compose.View(st, a.focus == paneCompose, chips, a.queue.attachError()))
+		parts = append(parts, a.compose.View(st, a.focus == paneCompose, chips, setError(att)))
 	}
 	parts = append(parts, a.noticeLine(), a.help.View(a.helpKeys()))
 	return ui.Block(strings.Join(parts, "\n"), w, h)

@@ -108,7 +108,7 @@ var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // newTestApp builds an app on fakes at a size, with colours off so that
 // rendered text is easy to search.
-func newTestApp(t *testing.T, w, h int) (*App, *fakeManager, *fakePoster) {
+func newTestApp(t testing.TB, w, h int) (*App, *fakeManager, *fakePoster) {
 	t.Helper()
 	m, p := newFakeManager(), &fakePoster{}
 	a := New(Config{Manager: m, Poster: p, Account: "@mediaup_demo", Dialect: "v2",

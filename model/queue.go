@@ -415,6 +415,9 @@ func (q Queue) attachments() []uploader.Event {
 	}
 	sort.SliceStable(rest, func(i, j int) bool { return q.readySeq[rest[i].Job] < q.readySeq[rest[j].Job] })
 	for _, ev := range rest {
+		if len(set) >= 4 || len(set) > 0 && set[0].Kind != string(media.Image) {
+			break // nothing more fits one tweet (4 images, or 1 GIF or video alone)
+		}
 		if tweet.CheckAttachments(kinds(append(set[:len(set):len(set)], ev))) == nil {
 			set = append(set, ev)
 		}
@@ -428,8 +431,10 @@ func (q Queue) attachments() []uploader.Event {
 }
 
 // attachError explains why the attached set cannot go in one tweet, or nil.
-func (q Queue) attachError() error {
-	set := q.attachments()
+func (q Queue) attachError() error { return setError(q.attachments()) }
+
+// setError explains why a set of media cannot go in one tweet, or nil.
+func setError(set []uploader.Event) error {
 	if len(set) == 0 {
 		return nil
 	}
@@ -479,12 +484,13 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// View draws the pane in exactly its size.
-func (q Queue) View(st ui.Styles, focused bool) string {
+// View draws the pane in exactly its size; attached is the media the
+// tweet would carry (attachments, computed once per screen by the root).
+func (q Queue) View(st ui.Styles, focused bool, attached []uploader.Event) string {
 	inner := q.width - 4
 	rows := q.listRows()
-	att := map[uploader.JobID]bool{}
-	for _, ev := range q.attachments() {
+	att := make(map[uploader.JobID]bool, len(attached))
+	for _, ev := range attached {
 		att[ev.Job] = true
 	}
 	body := make([]string, 0, rows+1)
