@@ -122,7 +122,12 @@ func connect(o connectOptions) (*target, error) {
 	case p.Name != "":
 		t.account = p.Name
 	default:
-		t.account = "environment credentials"
+		// X access tokens start with the user ID: show that, not the token.
+		if id, _, ok := strings.Cut(p.AccessToken, "-"); ok && isDigits(id) {
+			t.account = "user " + id
+		} else {
+			t.account = "environment credentials"
+		}
 	}
 	return t, nil
 }

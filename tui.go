@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -75,7 +76,20 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		startDir = dir
 	}
 
-	mgr := uploader.NewManager(uploader.Config{Client: t.client})
+	// The journal makes uploads resumable; interrupted ones are listed at
+	// start as paused rows (p resumes them with the same media ID).
+	st := t.openJournal(stderr)
+	if st != nil {
+		defer st.Close()
+	}
+	mgr := uploader.NewManager(uploader.Config{Client: t.client, Store: st, Account: t.journalKey})
+	if st != nil {
+		if rs, err := uploader.Resumable(st, t.client, t.journalKey, time.Now()); err == nil {
+			for _, s := range rs {
+				mgr.AddPaused(s)
+			}
+		}
+	}
 	closed := false
 	closeMgr := func() {
 		if !closed {

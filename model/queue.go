@@ -528,6 +528,9 @@ func (q Queue) detail(st ui.Styles) string {
 		return st.Err.Render(ui.OneLine(q.redact(ev.Err.Error())))
 	}
 	var parts []string
+	if ev.Note != "" {
+		parts = append(parts, ev.Note)
+	}
 	if ev.Category != "" {
 		parts = append(parts, ev.Category)
 	}
