@@ -142,6 +142,9 @@ func (r *reporter) summary(s summary) {
 	if s.TweetID != "" {
 		fmt.Fprintf(r.stdout, "tweet\t%s\n", s.TweetID)
 	}
+	if s.Note != "" {
+		fmt.Fprintln(r.stderr, s.Note)
+	}
 	if s.Error != "" {
 		fmt.Fprintln(r.stderr, s.Error)
 	}

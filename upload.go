@@ -17,6 +17,7 @@ import (
 	"mediaup/config"
 	"mediaup/uploader"
 	"mediaup/uploader/media"
+	"mediaup/uploader/store"
 	"mediaup/uploader/tweet"
 )
 
@@ -38,6 +39,7 @@ type uploadRun struct {
 	json      bool
 	post      string
 	posting   bool
+	repost    bool
 	alts      altFlags
 	category  string
 	owners    string
@@ -58,6 +60,7 @@ func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
 		r.post, r.posting = s, true
 		return nil
 	})
+	fs.BoolVar(&r.repost, "repost", false, "post even if an earlier run posted, or may have posted, the same tweet")
 	fs.Var(&r.alts, "alt", "alt `TEXT` for every file, or FILE=TEXT for one file (repeatable)")
 	fs.StringVar(&r.category, "category", "", "override media_category (tweet_image, tweet_gif, tweet_video, amplify_video)")
 	fs.StringVar(&r.owners, "owners", "", "additional_owners: comma-separated user `IDs` that may also post the media")
@@ -307,19 +310,10 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 		sum.Error = "interrupted: uploads stopped; run the same command again to upload what is missing"
 	}
 	if r.posting {
-		switch {
-		case !sum.OK:
+		if !sum.OK {
 			sum.Error = joinNonEmpty(sum.Error, "not posted: not every file is ready")
-		default:
-			pctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			tw, err := t.client.PostTweet(pctx, r.post, mediaIDs)
-			cancel()
-			if err != nil {
-				sum.OK = false
-				sum.Error = "not posted: " + scrub(err.Error())
-			} else {
-				sum.TweetID = tw.ID
-			}
+		} else {
+			r.postOnce(t, st, mediaIDs, &sum, scrub)
 		}
 	}
 	out.summary(sum)
@@ -346,6 +340,7 @@ type summary struct {
 	OK      bool         `json:"ok"`
 	Files   []fileResult `json:"files"`
 	TweetID string       `json:"tweet_id,omitempty"`
+	Note    string       `json:"note,omitempty"`
 	Error   string       `json:"error,omitempty"`
 }
 
@@ -392,4 +387,52 @@ func encodeEvent(ev uploader.Event, scrub func(string) string) []byte {
 	}
 	b, _ := json.Marshal(je)
 	return b
+}
+
+// postOnce posts the tweet unless an earlier run already did, or may have:
+// X has no idempotency key, so a post whose outcome is unknown (the run
+// died or the connection broke after sending) is never repeated blindly.
+// The journal records the post before it is sent; --repost overrides.
+func (r *uploadRun) postOnce(t *target, st *store.Store, mediaIDs []string, sum *summary, scrub func(string) string) {
+	var key string
+	if st != nil {
+		key = store.PostKey(t.journalKey, t.client.BaseURL(), r.post, mediaIDs)
+		if p, ok, err := st.Post(key); err == nil && ok && !r.repost {
+			when := p.Started.Local().Format("2006-01-02 15:04:05")
+			if p.Done() {
+				sum.TweetID = p.TweetID
+				sum.Note = fmt.Sprintf("already posted as tweet %s by an earlier run at %s; not posted again", p.TweetID, when)
+				return
+			}
+			sum.OK = false
+			sum.Error = fmt.Sprintf("not posted: an earlier run was posting this tweet at %s and stopped before X answered, so X may already have it; check the account, then run again with --repost to post anyway", when)
+			return
+		}
+		if err := st.BeginPost(store.Post{Key: key, Account: t.journalKey, BaseURL: t.client.BaseURL(), Text: r.post, MediaIDs: mediaIDs}); err != nil {
+			sum.OK = false
+			sum.Error = "not posted: " + err.Error()
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	tw, err := t.client.PostTweet(ctx, r.post, mediaIDs)
+	cancel()
+	var ae *uploader.APIError
+	switch {
+	case err == nil:
+		sum.TweetID = tw.ID
+		if st != nil {
+			st.FinishPost(key, tw.ID)
+		}
+	case errors.As(err, &ae):
+		// X answered: nothing was posted, so a later run may try again.
+		sum.OK = false
+		sum.Error = "not posted: " + scrub(err.Error())
+		if st != nil {
+			st.DropPost(key)
+		}
+	default:
+		sum.OK = false
+		sum.Error = "not posted: the outcome is unknown (" + scrub(err.Error()) + "); check the account before posting again (--repost)"
+	}
 }

@@ -765,7 +765,14 @@ func TestKillDuringProcessing(t *testing.T) {
 	if n := len(sb.tweets(t)); n != 1 {
 		t.Errorf("%d tweets after running the finished command again, want still 1", n)
 	}
-	if s := third.summary(); s == nil || s.TweetID != "" || third.code != 1 || !strings.Contains(strings.ToLower(s.Error), "duplicate") {
-		t.Errorf("the third run should report X's duplicate refusal and exit 1; exit %d, summary %+v", third.code, s)
+	// The journal remembers the post: the third run does not send it again
+	// (no TWEET request at all) and reports the earlier tweet.
+	req3 := sb.requests(t)
+	tweets = sb.tweets(t)
+	if s := third.summary(); s == nil || third.code != 0 || len(tweets) != 1 || s.TweetID != tweets[0].ID || !strings.Contains(s.Note, "already posted") {
+		t.Errorf("the third run should report the earlier tweet and exit 0; exit %d, summary %+v", third.code, s)
+	}
+	if req3.ByEndpoint["TWEET"] != 1 {
+		t.Errorf("%d TWEET requests over three runs, want 1", req3.ByEndpoint["TWEET"])
 	}
 }

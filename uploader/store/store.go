@@ -18,6 +18,7 @@ const LockTimeout = time.Second
 var (
 	bucketSessions = []byte("sessions")
 	bucketLedger   = []byte("ledger")
+	bucketPosts    = []byte("posts")
 )
 
 // Store is the open state database. Its methods are safe for concurrent use.
@@ -67,7 +68,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("cannot open state database %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSessions, bucketLedger} {
+		for _, b := range [][]byte{bucketSessions, bucketLedger, bucketPosts} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

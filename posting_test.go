@@ -1,0 +1,66 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mediaup/sandbox"
+	"mediaup/uploader/store"
+)
+
+// TestPostNeverRepeatedBlindly: running a finished `upload --post` again
+// reports the earlier tweet without sending a second post; a post whose
+// outcome is unknown (the run died after sending it) is refused until the
+// user says --repost, and X's duplicate refusal is then shown as such.
+func TestPostNeverRepeatedBlindly(t *testing.T) {
+	e := newBadEnv(t, sandbox.Options{})
+	img := e.write("photo.png", sample(t, "sample.png"))
+
+	code, stdout, stderr := e.run("--json", "--post", "launch day", img)
+	first := lastSummary(t, stdout)
+	if code != 0 || first.TweetID == "" {
+		t.Fatalf("first run: exit %d, %s %s", code, stdout, stderr)
+	}
+
+	code, stdout, _ = e.run("--json", "--post", "launch day", img)
+	again := lastSummary(t, stdout)
+	if code != 0 || again.TweetID != first.TweetID || !strings.Contains(again.Note, "already posted as tweet "+first.TweetID) {
+		t.Fatalf("second run: exit %d, summary %+v", code, again)
+	}
+	if n := e.sb.Requests().ByEndpoint["TWEET"]; n != 1 {
+		t.Fatalf("%d posts sent, want 1", n)
+	}
+
+	// Make the journal say what a run killed mid-post leaves: begun, no answer.
+	st, err := store.Open(filepath.Join(e.dir, "state", "mediaup", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{first.Files[0].MediaID}
+	key := store.PostKey(strings.SplitN(sandbox.DemoAccount().AccessToken, "-", 2)[0], e.ts.URL, "launch day", ids)
+	if err := st.BeginPost(store.Post{Key: key, Text: "launch day", MediaIDs: ids}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	code, stdout, _ = e.run("--json", "--post", "launch day", img)
+	unknown := lastSummary(t, stdout)
+	if code != 1 || unknown.TweetID != "" || !strings.Contains(unknown.Error, "stopped before X answered") || !strings.Contains(unknown.Error, "--repost") {
+		t.Fatalf("unknown outcome: exit %d, summary %+v", code, unknown)
+	}
+	if n := e.sb.Requests().ByEndpoint["TWEET"]; n != 1 {
+		t.Fatalf("%d posts sent after an unknown outcome, want still 1", n)
+	}
+
+	code, stdout, _ = e.run("--json", "--repost", "--post", "launch day", img)
+	dup := lastSummary(t, stdout)
+	if code != 1 || !strings.Contains(dup.Error, "duplicate content") {
+		t.Fatalf("--repost of a posted text: exit %d, summary %+v", code, dup)
+	}
+	var tweets []sandbox.TweetInfo
+	e.getJSON("/sandbox/tweets", &tweets)
+	if len(tweets) != 1 {
+		t.Fatalf("%d tweets, want 1", len(tweets))
+	}
+}
