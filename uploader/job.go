@@ -399,6 +399,7 @@ func (j *job) poll(ctx context.Context, m *Media) (*Media, error) {
 				if p.Error == nil {
 					p.Error = &ProcessingError{Message: "X could not process the media and gave no reason"}
 				}
+				//lint:ignore ST1005 X is the service's name, and the file name is prefixed by the caller
 				return nil, fmt.Errorf("X could not process it: %w", p.Error)
 			}
 			return m, nil
