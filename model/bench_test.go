@@ -11,7 +11,7 @@ import (
 // bigQueue is an app with n jobs in mixed phases.
 func bigQueue(tb testing.TB, n int) *App {
 	tb.Helper()
-	a, _, _ := newTestApp(tb, 120, 40)
+	a := newTestApp(tb, 120, 40)
 	evs := make([]uploader.Event, 0, n)
 	for i := 1; i <= n; i++ {
 		id := uploader.JobID(i)

@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"mediaup/assets"
 	"mediaup/sandbox"
 	"mediaup/uploader"
 )
@@ -56,15 +55,7 @@ func startFlow(t *testing.T, dir string, files []string, opts sandbox.Options) *
 	t.Chdir(dir)
 	sb, ts := sandbox.NewTestServer(t, opts)
 	acct := sandbox.DemoAccount()
-	var client *uploader.Client
-	client, err = uploader.NewClient(uploader.Options{
-		Credentials: uploader.Credentials{ConsumerKey: acct.ConsumerKey, ConsumerSecret: acct.ConsumerSecret,
-			AccessToken: acct.AccessToken, AccessSecret: acct.AccessSecret},
-		Dialect: uploader.V2, BaseURL: ts.URL,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := newClient(t, ts.URL, nil)
 	mgr := uploader.NewManager(uploader.Config{Client: client, Workers: 4})
 	f := &flow{t: t, wd: wd, mgr: mgr, sb: sb, dir: dir}
 	app := New(Config{Manager: mgr, Poster: client, Account: "@" + acct.ScreenName, Dialect: "v2",
@@ -195,18 +186,8 @@ func allFinal(n int) func(*App) bool {
 	}
 }
 
-// sampleDir writes the sample media into a fresh folder.
-func sampleDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if _, err := assets.WriteTo(dir); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func TestFlowPickAndQueue(t *testing.T) {
-	dir := sampleDir(t)
+	dir := sampleFiles(t)
 	f := startFlow(t, dir, nil, sandbox.Options{})
 	// The picker opens on sample.gif; move to sample.png, select it and
 	// sample2.png, and wait for the probe beside the cursor.
@@ -236,7 +217,7 @@ func TestFlowPickAndQueue(t *testing.T) {
 }
 
 func TestFlowFailedFile(t *testing.T) {
-	dir := sampleDir(t)
+	dir := sampleFiles(t)
 	must(t, os.WriteFile(filepath.Join(dir, "empty.png"), nil, 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "notes.png"), []byte("these are notes, not a picture\n"), 0o644))
 	f := startFlow(t, dir, []string{"empty.png", "notes.png", "sample.png"}, sandbox.Options{})
@@ -261,7 +242,7 @@ func TestFlowFailedFile(t *testing.T) {
 }
 
 func TestFlowFinishedQueue(t *testing.T) {
-	dir := sampleDir(t)
+	dir := sampleFiles(t)
 	files := []string{"sample.gif", "sample.mp4", "sample.png", "sample2.png"}
 	f := startFlow(t, dir, files, sandbox.Options{Processing: 300 * time.Millisecond})
 	f.waitFor("a file processing", func(a *App) bool {
@@ -281,7 +262,7 @@ func TestFlowFinishedQueue(t *testing.T) {
 }
 
 func TestFlowCompose(t *testing.T) {
-	dir := sampleDir(t)
+	dir := sampleFiles(t)
 	f := startFlow(t, dir, []string{"sample.png", "sample2.png"}, sandbox.Options{})
 	f.waitFor("both ready", allFinal(2))
 	f.keys("c")

@@ -1,9 +1,11 @@
 package model
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,8 +14,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/assets"
 	"mediaup/uploader"
 )
 
@@ -48,7 +50,7 @@ func TestListenBoundsABatch(t *testing.T) {
 }
 
 func TestEventsBecomeRows(t *testing.T) {
-	a, _, _ := newTestApp(t, 100, 30)
+	a := newTestApp(t, 100, 30)
 	up := ev(1, "/m/clip.mp4", uploader.PhaseUploading)
 	up.Kind, up.TotalBytes, up.SentBytes, up.SegmentsAcked, up.SegmentsTotal, up.Rate = "video", 8<<20, 2<<20, 1, 4, 1<<20
 	apply(a, ev(1, "/m/clip.mp4", uploader.PhaseQueued), up, ev(2, "/m/a.png", uploader.PhaseQueued),
@@ -97,19 +99,31 @@ func TestEventsBecomeRows(t *testing.T) {
 }
 
 func TestFailedRowSaysWhetherRetryHelps(t *testing.T) {
-	a, _, _ := newTestApp(t, 120, 30)
+	a := newTestApp(t, 120, 30)
 	apply(a, failedEv(1, "/m/net.png", "APPEND failed on the network: connection reset", true))
 	s := screen(a)
 	if !strings.Contains(s, "retry may help") || !strings.Contains(s, "connection reset") {
+		t.Errorf("screen:\n%s", s)
+	}
+	// A wrong credential, for real: X answers 401, and trying again cannot
+	// help.
+	creds := demoCredentials()
+	creds.ConsumerSecret = "not-the-secret"
+	e := newEnv(t, 160, 30, setup{creds: &creds, files: []string{filepath.Join(sampleFiles(t), "sample.png")}})
+	e.until("sample.png failed", e.rowIs(1, uploader.PhaseFailed))
+	var ae *uploader.APIError
+	if j := e.job(1); !errors.As(j.Err, &ae) || ae.StatusCode != 401 || j.Retryable {
+		t.Fatalf("the engine should report a 401 that retrying cannot fix: %v (retryable %v)", j.Err, j.Retryable)
+	}
+	s = screen(e.app)
+	if !strings.Contains(s, "retry won't help") || !strings.Contains(s, "Could not authenticate you") {
 		t.Errorf("screen:\n%s", s)
 	}
 }
 
 func TestExpiryCountsDownWithTheClock(t *testing.T) {
 	now := testNow
-	m := newFakeManager()
-	a := New(Config{Manager: m, StartDir: t.TempDir(), Profile: colorprofile.ASCII, Now: func() time.Time { return now }})
-	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	a := newEnv(t, 100, 30, setup{now: func() time.Time { return now }}).app
 	apply(a, readyEv(1, "/m/a.png", "image"))
 	now = now.Add(90 * time.Minute)
 	a.Update(clockMsg(now))
@@ -169,7 +183,7 @@ func contains(xs []string, s string) bool {
 }
 
 func TestFocusMovesWithTabAndCompose(t *testing.T) {
-	a, _, _ := newTestApp(t, 100, 30)
+	a := newTestApp(t, 100, 30)
 	if a.focus != panePicker {
 		t.Fatalf("starts on %d", a.focus)
 	}
@@ -209,79 +223,212 @@ func TestFocusMovesWithTabAndCompose(t *testing.T) {
 	}
 }
 
-func TestQueueActionsCallTheManager(t *testing.T) {
-	a, m, _ := newTestApp(t, 100, 30)
-	send(a, "tab")
-	up := ev(1, "/m/a.mp4", uploader.PhaseUploading)
-	apply(a, up, ev(2, "/m/b.mp4", uploader.PhasePaused), failedEv(3, "/m/c.mp4", "c.mp4: boom", true))
-	send(a, "p")      // pause job 1
-	send(a, "down")   // to job 2 (paused)
-	send(a, "p")      // resume it
-	send(a, "down")   // job 3
-	send(a, "r", "x") // retry, cancel
-	send(a, "d")
-	want := []string{"pause 1", "resume 2", "retry 3", "cancel 3", "remove 3"}
-	if got := m.callLog(); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("calls %v, want %v", got, want)
+// TestQueueActionsDriveTheEngine presses p, x, r and d on real jobs and
+// checks what the engine did: a paused upload keeps its media ID and
+// resumes with it, a canceled one continues its session on retry, a file
+// that cannot work fails again on retry, an action the engine refuses
+// shows its reason, and a removed job is gone, running or not.
+func TestQueueActionsDriveTheEngine(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "empty.png"), nil, 0o644))
+	s := slow()
+	s.files = []string{paddedMP4(t, dir, "a.mp4", bigVideo), paddedMP4(t, dir, "b.mp4", bigVideo), filepath.Join(dir, "empty.png")}
+	e := newEnv(t, 100, 30, s)
+	a := e.app
+	if a.focus != paneQueue {
+		t.Fatalf("with files given the queue should have the focus, not pane %d", a.focus)
 	}
-	m.fail["cancel"] = errors.New("/m/c.mp4: cannot cancel a file that is failed")
+	e.until("both videos uploading and empty.png failed", func() bool {
+		return e.uploading(1)() && e.uploading(2)() && e.rowIs(3, uploader.PhaseFailed)()
+	})
+	idA, idB := e.row(1).MediaID, e.row(2).MediaID
+	if e.row(1).Resumed {
+		t.Fatal("a first upload is not a resumed one")
+	}
+
+	// p pauses the selected upload, and only it, keeping its media ID.
+	send(a, "p")
+	e.until("a.mp4 paused", e.rowIs(1, uploader.PhasePaused))
+	if j := e.job(1); j.Phase != uploader.PhasePaused || j.MediaID != idA {
+		t.Fatalf("after p the engine has a.mp4 %s with media %s, want paused with %s", j.Phase, j.MediaID, idA)
+	}
+	if j := e.job(2); j.Phase != uploader.PhaseUploading {
+		t.Errorf("p paused b.mp4 too: %s", j.Phase)
+	}
+	if !strings.Contains(screen(a), "1 uploading · 1 paused") {
+		t.Errorf("the status line should count the paused file:\n%s", screen(a))
+	}
+	// p on a paused row resumes it: the same session, the same media ID.
+	send(a, "p")
+	e.until("a.mp4 uploading again", e.uploading(1))
+	if j := e.job(1); !j.Resumed || j.MediaID != idA {
+		t.Fatalf("after the second p: resumed %v, media %s, want the session %s resumed", j.Resumed, j.MediaID, idA)
+	}
+
+	// x cancels the next row's upload; r retries it, continuing its session.
+	send(a, "down", "x")
+	e.until("b.mp4 canceled", e.rowIs(2, uploader.PhaseCanceled))
+	if j := e.job(2); j.Phase != uploader.PhaseCanceled {
+		t.Fatalf("after x the engine has b.mp4 %s", j.Phase)
+	}
+	if s := screen(a); !strings.Contains(s, "b.mp4: canceled") {
+		t.Errorf("the canceled row should say so:\n%s", s)
+	}
+	if j := e.job(1); j.Phase != uploader.PhaseUploading {
+		t.Errorf("x on b.mp4 stopped a.mp4 too: %s", j.Phase)
+	}
+	send(a, "r")
+	e.until("b.mp4 uploading again", e.uploading(2))
+	if j := e.job(2); !j.Resumed || j.MediaID != idB {
+		t.Fatalf("after r: resumed %v, media %s, want the session %s continued", j.Resumed, j.MediaID, idB)
+	}
+
+	// r on a file that cannot work runs it again, and it fails again.
+	mark := len(e.seen)
+	send(a, "down", "r")
+	e.until("empty.png queued again and failed again", func() bool {
+		requeued := slices.ContainsFunc(e.seen[mark:], func(ev uploader.Event) bool {
+			return ev.Job == 3 && ev.Phase == uploader.PhaseQueued
+		})
+		return requeued && e.rowIs(3, uploader.PhaseFailed)()
+	})
+	if j := e.job(3); j.Phase != uploader.PhaseFailed || j.Err == nil || !strings.Contains(j.Err.Error(), "file is empty") {
+		t.Fatalf("empty.png after r: %s %v", j.Phase, j.Err)
+	}
+
+	// x on a failed file: the engine refuses, and the screen says why.
 	settle(a, send(a, "x"))
-	if !strings.Contains(screen(a), "cannot cancel a file that is failed") {
-		t.Errorf("the manager's error should be shown:\n%s", screen(a))
+	if s := screen(a); !strings.Contains(s, "empty.png: cannot cancel a file that is failed") {
+		t.Errorf("the engine's refusal should be shown:\n%s", s)
+	}
+	if j := e.job(3); j.Phase != uploader.PhaseFailed {
+		t.Errorf("a refused cancel changed the job: %s", j.Phase)
+	}
+
+	// d removes a finished job and a running one: the engine forgets
+	// both, their rows go, and the job left is untouched.
+	send(a, "d")
+	e.until("empty.png's row gone", func() bool { _, ok := a.queue.jobs[3]; return !ok })
+	send(a, "g", "d")
+	e.until("a.mp4's row gone", func() bool { _, ok := a.queue.jobs[1]; return !ok })
+	for _, id := range []uploader.JobID{1, 3} {
+		if j, ok := e.mgr.Job(id); ok {
+			t.Errorf("job %d (%s) is still in the engine after d: %s", id, filepath.Base(j.Path), j.Phase)
+		}
+	}
+	if a.queue.Len() != 1 || e.job(2).Phase != uploader.PhaseUploading {
+		t.Errorf("%d rows left, b.mp4 %s; want b.mp4 alone, still uploading", a.queue.Len(), e.job(2).Phase)
+	}
+	if s := ansi.Strip(a.queue.View(a.st, true, nil)); strings.Contains(s, "a.mp4") || strings.Contains(s, "empty.png") {
+		t.Errorf("removed rows still shown:\n%s", s)
 	}
 }
 
+// TestAltTextAndOwnersInputs edits alt text and owners through the queue's
+// inputs and checks what the engine keeps and what X receives.
 func TestAltTextAndOwnersInputs(t *testing.T) {
-	a, m, _ := newTestApp(t, 100, 30)
-	send(a, "tab")
-	apply(a, readyEv(1, "/m/a.png", "image"))
-	send(a, "a")
-	if !a.queue.Editing() {
-		t.Fatal("a should open the alt text input")
+	dir := t.TempDir()
+	s := slow()
+	s.manager.Workers = 1 // a.png waits behind the video, so its owners can still change
+	s.files = []string{paddedMP4(t, dir, "v.mp4", bigVideo),
+		copyFile(t, filepath.Join(sampleFiles(t), "sample.png"), filepath.Join(dir, "a.png"))}
+	e := newEnv(t, 100, 30, s)
+	a := e.app
+	e.until("the video uploading and a.png waiting", func() bool {
+		return e.uploading(1)() && e.rowIs(2, uploader.PhaseQueued)()
+	})
+
+	// Videos take no alt text.
+	settle(a, send(a, "a"))
+	if a.queue.Editing() || !strings.Contains(screen(a), "alt text for images and GIFs only") {
+		t.Errorf("alt text on a video should be refused:\n%s", screen(a))
 	}
-	typeText(a, "A red kite over a hill")
-	if a.focus != paneQueue || a.queue.Editing() == false {
-		t.Fatal("typing in the input must not act on the queue")
-	}
-	settle(a, send(a, "enter"))
-	if m.alt[1] != "A red kite over a hill" {
-		t.Errorf("SetAltText got %q", m.alt[1])
-	}
-	if s := screen(a); !strings.Contains(s, "alt text saved for a.png") || !strings.Contains(s, "alt: A red kite") {
-		t.Errorf("screen:\n%s", s)
-	}
-	// Owners: a bad ID keeps the input open with the reason.
+	// Owners are fixed once an upload has started: the engine says so.
 	send(a, "o")
+	typeText(a, "783214")
+	settle(a, send(a, "enter"))
+	if a.queue.Editing() || !strings.Contains(screen(a), "owners are fixed once the upload has started") {
+		t.Errorf("owners on a started upload should be refused with the engine's reason:\n%s", screen(a))
+	}
+	if o, _ := e.mgr.Options(1); len(o.Owners) != 0 {
+		t.Errorf("the engine took owners for a started upload: %v", o.Owners)
+	}
+
+	// a.png has not started. A bad ID keeps the input open with the reason,
+	// and nothing reaches the engine.
+	send(a, "down", "o")
 	typeText(a, "3805104374, bob")
 	settle(a, send(a, "enter"))
 	if !a.queue.Editing() || !strings.Contains(screen(a), `"bob" is not a numeric X user ID`) {
 		t.Fatalf("bad owners should be refused and the input kept:\n%s", screen(a))
+	}
+	if o, _ := e.mgr.Options(2); len(o.Owners) != 0 {
+		t.Errorf("refused owners reached the engine: %v", o.Owners)
 	}
 	for range "bob" {
 		send(a, "backspace")
 	}
 	typeText(a, "783214")
 	settle(a, send(a, "enter"))
-	if got := m.owners[1]; strings.Join(got, ",") != "3805104374,783214" {
-		t.Errorf("SetOwners got %v", got)
+	if o, _ := e.mgr.Options(2); strings.Join(o.Owners, ",") != "3805104374,783214" {
+		t.Errorf("the engine has owners %v", o.Owners)
 	}
-	// esc closes without saving.
+	if s := screen(a); !strings.Contains(s, "a.png: additional owners 3805104374, 783214") {
+		t.Errorf("screen:\n%s", s)
+	}
+
+	// Alt text before the upload: the engine keeps it for when the media
+	// is ready. Typing in the input must not act on the queue (the text has
+	// a, d, r, o and t in it).
 	send(a, "a")
-	typeText(a, "never saved")
-	send(a, "esc")
-	if a.queue.Editing() || m.alt[1] != "A red kite over a hill" {
-		t.Error("esc should close the input without saving")
+	if !a.queue.Editing() {
+		t.Fatal("a should open the alt text input")
 	}
-	// Videos take no alt text.
-	apply(a, readyEv(2, "/m/v.mp4", "video"))
-	settle(a, send(a, "down", "a"))
-	if a.queue.Editing() || !strings.Contains(screen(a), "alt text for images and GIFs only") {
-		t.Errorf("alt text on a video should be refused:\n%s", screen(a))
+	typeText(a, "A red kite over a hill")
+	if a.focus != paneQueue || !a.queue.Editing() {
+		t.Fatal("typing in the input must not leave it")
+	}
+	if j := e.job(1); j.Phase != uploader.PhaseUploading || e.job(2).Phase != uploader.PhaseQueued {
+		t.Fatalf("typing in the input acted on the queue: v.mp4 %s, a.png %s", j.Phase, e.job(2).Phase)
+	}
+	do(a, send(a, "enter"))
+	if o, _ := e.mgr.Options(2); o.AltText != "A red kite over a hill" {
+		t.Errorf("the engine has alt text %q", o.AltText)
+	}
+	if s := screen(a); !strings.Contains(s, "alt text saved for a.png") || !strings.Contains(s, "alt: A red kite") {
+		t.Errorf("screen:\n%s", s)
+	}
+	// esc closes the input without saving.
+	send(a, "a")
+	typeText(a, " never saved")
+	send(a, "esc")
+	if o, _ := e.mgr.Options(2); a.queue.Editing() || o.AltText != "A red kite over a hill" {
+		t.Errorf("esc should close the input without saving; the engine has %q", o.AltText)
+	}
+
+	// Cancel the video to free the worker: a.png goes up with its owners
+	// and alt text.
+	send(a, "up", "x")
+	e.until("a.png ready", e.rowIs(2, uploader.PhaseReady))
+	id := e.row(2).MediaID
+	m := e.media(id)
+	if strings.Join(m.AdditionalOwners, ",") != "3805104374,783214" || m.AltText != "A red kite over a hill" {
+		t.Fatalf("X has owners %v and alt text %q", m.AdditionalOwners, m.AltText)
+	}
+	// Alt text for ready media goes to X at once.
+	send(a, "down", "a")
+	typeText(a, ", wings spread")
+	do(a, send(a, "enter"))
+	if got := e.media(id).AltText; got != "A red kite over a hill, wings spread" {
+		t.Errorf("X has alt text %q after the edit", got)
+	}
+	if s := screen(a); !strings.Contains(s, "alt: A red kite over a hill, wings spread") {
+		t.Errorf("screen:\n%s", s)
 	}
 }
 
 func TestAltTextLimit(t *testing.T) {
-	a, _, _ := newTestApp(t, 100, 30)
+	a := newTestApp(t, 100, 30)
 	send(a, "tab")
 	apply(a, readyEv(1, "/m/a.png", "image"))
 	send(a, "a")
@@ -292,7 +439,7 @@ func TestAltTextLimit(t *testing.T) {
 }
 
 func TestDefaultAttachmentsFitOneTweet(t *testing.T) {
-	a, _, _ := newTestApp(t, 120, 36)
+	a := newTestApp(t, 120, 36)
 	var evs []uploader.Event
 	for i := 1; i <= 5; i++ {
 		evs = append(evs, readyEv(uploader.JobID(i), filepath.Join("/m", string(rune('a'+i-1))+".png"), "image"))
@@ -324,12 +471,25 @@ func jobs(evs []uploader.Event) []uploader.JobID {
 	return ids
 }
 
+// TestToggleAttachmentsAndTheRule toggles real ready media with t, checks
+// that a set breaking X's rule is explained and never posted, and that
+// what t leaves attached is what X receives.
 func TestToggleAttachmentsAndTheRule(t *testing.T) {
-	a, _, p := newTestApp(t, 120, 36)
-	send(a, "tab")
-	apply(a, readyEv(1, "/m/a.png", "image"), readyEv(2, "/m/b.png", "image"), readyEv(3, "/m/anim.gif", "gif"),
-		ev(4, "/m/slow.mp4", uploader.PhaseUploading))
-	if got := jobs(a.queue.attachments()); len(got) != 2 {
+	samples, dir := sampleFiles(t), t.TempDir()
+	s := slow()
+	s.files = []string{
+		copyFile(t, filepath.Join(samples, "sample.png"), filepath.Join(dir, "a.png")),
+		copyFile(t, filepath.Join(samples, "sample2.png"), filepath.Join(dir, "b.png")),
+		copyFile(t, filepath.Join(samples, "sample.gif"), filepath.Join(dir, "anim.gif")),
+		paddedMP4(t, dir, "slow.mp4", bigVideo),
+	}
+	e := newEnv(t, 120, 36, s)
+	a := e.app
+	e.until("three files ready and slow.mp4 uploading", func() bool {
+		return e.rowIs(1, uploader.PhaseReady)() && e.rowIs(2, uploader.PhaseReady)() &&
+			e.rowIs(3, uploader.PhaseReady)() && e.uploading(4)()
+	})
+	if got := jobs(a.queue.attachments()); len(got) != 2 || got[0] != 1 || got[1] != 2 {
 		t.Fatalf("default %v, want the two images", got)
 	}
 	send(a, "t") // detach a.png
@@ -344,26 +504,39 @@ func TestToggleAttachmentsAndTheRule(t *testing.T) {
 	if err := a.queue.attachError(); err == nil || !strings.Contains(err.Error(), "GIF cannot share a tweet") {
 		t.Fatalf("rule error %v", err)
 	}
-	s := screen(a)
-	if !strings.Contains(s, "a GIF cannot share a tweet with other media") {
+	if s := screen(a); !strings.Contains(s, "a GIF cannot share a tweet with other media") {
 		t.Errorf("the broken rule should be explained:\n%s", s)
 	}
 	send(a, "c")
 	typeText(a, "hello")
 	settle(a, send(a, "ctrl+s"))
-	if p.count() != 0 || !strings.Contains(screen(a), "not posted") {
+	if !strings.Contains(screen(a), "not posted") || a.compose.Posting() {
 		t.Errorf("a post breaking the rule must be refused:\n%s", screen(a))
 	}
+	if n := e.tweetRequests(); n != 0 {
+		t.Fatalf("%d post requests reached X; a set breaking the rule must never be sent", n)
+	}
 	// t on a row that is not ready explains itself.
-	send(a, "esc", "down", "t")
+	send(a, "esc", "down")
 	settle(a, send(a, "t"))
-	if !strings.Contains(screen(a), "only a ready file can be attached") {
+	if !strings.Contains(screen(a), "slow.mp4 is uploading: only a ready file can be attached") {
 		t.Errorf("screen:\n%s", screen(a))
+	}
+	// Detach the GIF and a.png: X gets b.png alone.
+	send(a, "up", "t", "g", "t")
+	if err := a.queue.attachError(); err != nil {
+		t.Fatalf("rule error after detaching the GIF: %v", err)
+	}
+	send(a, "c")
+	do(a, send(a, "ctrl+s"))
+	tws := e.tweets()
+	if len(tws) != 1 || tws[0].Text != "hello" || strings.Join(tws[0].MediaIDs, ",") != e.job(2).MediaID {
+		t.Fatalf("X has tweets %+v, want one with b.png's media %s alone", tws, e.job(2).MediaID)
 	}
 }
 
 func TestWeightedCount(t *testing.T) {
-	a, _, _ := newTestApp(t, 100, 30)
+	a := newTestApp(t, 100, 30)
 	send(a, "c")
 	typeText(a, "Hi http://test.co")
 	if !strings.Contains(screen(a), "26/280") {
@@ -373,17 +546,15 @@ func TestWeightedCount(t *testing.T) {
 	if !strings.Contains(screen(a), "306/280 over") {
 		t.Errorf("CJK counts 2 and over the limit shows it:\n%s", screen(a))
 	}
-	c := NewAppColourCount(t, strings.Repeat("x", 281))
+	c := colourCount(t, strings.Repeat("x", 281))
 	if !strings.Contains(c, "\x1b[") || !strings.Contains(c, "281/280") {
 		t.Errorf("over-limit count not styled: %q", c)
 	}
 }
 
-// NewAppColourCount renders the compose count of text in colour.
-func NewAppColourCount(t *testing.T, text string) string {
-	m := newFakeManager()
-	a := New(Config{Manager: m, StartDir: t.TempDir(), Profile: colorprofile.TrueColor})
-	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+// colourCount renders the compose count of text in colour.
+func colourCount(t *testing.T, text string) string {
+	a := newEnv(t, 100, 30, setup{profile: colorprofile.TrueColor}).app
 	a.compose.ta.SetValue(text)
 	for _, l := range strings.Split(a.Render(), "\n") {
 		if strings.Contains(l, "281/280") {
@@ -393,9 +564,16 @@ func NewAppColourCount(t *testing.T, text string) string {
 	return ""
 }
 
+// TestPostingOnceAtATime posts two real uploads and checks that a second
+// ctrl+s while the post is on its way sends nothing.
 func TestPostingOnceAtATime(t *testing.T) {
-	a, _, p := newTestApp(t, 100, 30)
-	apply(a, readyEv(1, "/m/a.png", "image"), readyEv(2, "/m/b.png", "image"))
+	samples := sampleFiles(t)
+	e := newEnv(t, 100, 30, setup{files: []string{filepath.Join(samples, "sample.png"), filepath.Join(samples, "sample2.png")}})
+	a := e.app
+	e.until("both images ready", func() bool {
+		return e.rowIs(1, uploader.PhaseReady)() && e.rowIs(2, uploader.PhaseReady)()
+	})
+	ids := e.job(1).MediaID + "," + e.job(2).MediaID
 	send(a, "c")
 	typeText(a, "launch day")
 	cmd := send(a, "ctrl+s")
@@ -408,48 +586,66 @@ func TestPostingOnceAtATime(t *testing.T) {
 	if !strings.Contains(screen(a), "already on its way") || !strings.Contains(screen(a), "posting…") {
 		t.Errorf("screen:\n%s", screen(a))
 	}
-	settle(a, cmd)
-	if p.count() != 1 {
-		t.Fatalf("%d posts, want 1", p.count())
+	do(a, cmd)
+	tws := e.tweets()
+	if len(tws) != 1 || e.tweetRequests() != 1 {
+		t.Fatalf("X has %d tweets from %d requests, want exactly 1: %+v", len(tws), e.tweetRequests(), tws)
 	}
-	if strings.Join(p.ids[0], ",") != "1880028106020515801,1880028106020515802" || p.texts[0] != "launch day" {
-		t.Errorf("posted %q with %v", p.texts[0], p.ids[0])
+	if tws[0].Text != "launch day" || strings.Join(tws[0].MediaIDs, ",") != ids {
+		t.Errorf("posted %q with %v, want %q with %s", tws[0].Text, tws[0].MediaIDs, "launch day", ids)
 	}
-	if s := screen(a); !strings.Contains(s, "posted tweet 1700000000000000001") {
-		t.Errorf("the tweet ID should be shown:\n%s", s)
+	if s := screen(a); !strings.Contains(s, "posted tweet "+tws[0].ID) {
+		t.Errorf("the tweet ID %s should be shown:\n%s", tws[0].ID, s)
 	}
-	if a.compose.Text() != "" || len(a.Posted()) != 1 {
-		t.Errorf("after a post the editor is cleared: %q", a.compose.Text())
+	if a.compose.Text() != "" || len(a.Posted()) != 1 || a.Posted()[0].ID != tws[0].ID {
+		t.Errorf("after a post the editor is cleared (%q) and the tweet kept (%+v)", a.compose.Text(), a.Posted())
 	}
 }
 
+// TestFailedPostKeepsTheText has X refuse a post (a duplicate of an
+// earlier tweet: 403) and checks that the text and the error stay, that
+// ctrl+s tries again, and that a changed text then posts.
 func TestFailedPostKeepsTheText(t *testing.T) {
-	a, _, p := newTestApp(t, 100, 30)
-	p.err = errors.New("TWEET: HTTP 403: You are not allowed to create a Tweet with duplicate content. (X code 187)")
+	e := newEnv(t, 120, 30, setup{}) // wide enough for X's whole reason
+	a := e.app
+	if _, err := e.cl.PostTweet(context.Background(), "same again", nil); err != nil {
+		t.Fatal(err)
+	}
 	send(a, "c")
 	typeText(a, "same again")
-	settle(a, send(a, "ctrl+s"))
+	do(a, send(a, "ctrl+s"))
 	if a.compose.Text() != "same again" || a.compose.Posting() {
 		t.Fatalf("text %q, posting %v", a.compose.Text(), a.compose.Posting())
 	}
 	if s := screen(a); !strings.Contains(s, "duplicate content") {
-		t.Errorf("the error should be shown:\n%s", s)
+		t.Errorf("X's reason should be shown:\n%s", s)
 	}
-	if a.PostErr() == nil {
-		t.Error("PostErr should report the failure")
+	var ae *uploader.APIError
+	if !errors.As(a.PostErr(), &ae) || ae.StatusCode != 403 {
+		t.Errorf("PostErr should report X's 403, got %v", a.PostErr())
 	}
-	p.err = nil
-	settle(a, send(a, "ctrl+s"))
-	if p.count() != 2 || a.PostErr() != nil {
-		t.Errorf("retry by ctrl+s: %d posts, err %v", p.count(), a.PostErr())
+	// ctrl+s tries again: the request reaches X, which refuses it again.
+	do(a, send(a, "ctrl+s"))
+	if n := e.tweetRequests(); n != 3 || a.PostErr() == nil || len(e.tweets()) != 1 {
+		t.Fatalf("after the second ctrl+s: %d post requests (want 3), err %v, %d tweets (want 1)", n, a.PostErr(), len(e.tweets()))
+	}
+	// With the text changed it goes through and the error clears.
+	typeText(a, " (take 2)")
+	do(a, send(a, "ctrl+s"))
+	tws := e.tweets()
+	if a.PostErr() != nil || len(a.Posted()) != 1 || len(tws) != 2 || tws[1].Text != "same again (take 2)" {
+		t.Errorf("after changing the text: err %v, posted %+v, X has %+v", a.PostErr(), a.Posted(), tws)
 	}
 }
 
 func TestEmptyPostIsRefused(t *testing.T) {
-	a, _, p := newTestApp(t, 100, 30)
-	settle(a, send(a, "c", "ctrl+s"))
-	if p.count() != 0 || !strings.Contains(screen(a), "tweet is empty") {
-		t.Errorf("screen:\n%s", screen(a))
+	e := newEnv(t, 100, 30, setup{})
+	settle(e.app, send(e.app, "c", "ctrl+s"))
+	if !strings.Contains(screen(e.app), "tweet is empty") {
+		t.Errorf("screen:\n%s", screen(e.app))
+	}
+	if n := e.tweetRequests(); n != 0 {
+		t.Errorf("%d post requests reached X for an empty tweet", n)
 	}
 }
 
@@ -462,7 +658,7 @@ func isQuit(cmd tea.Cmd) bool {
 }
 
 func TestQuitAsksWhileUploadsRun(t *testing.T) {
-	a, _, _ := newTestApp(t, 100, 30)
+	a := newTestApp(t, 100, 30)
 	apply(a, ev(1, "/m/a.mp4", uploader.PhaseUploading))
 	if cmd := send(a, "q"); isQuit(cmd) {
 		t.Fatal("q while uploading should ask first")
@@ -481,13 +677,13 @@ func TestQuitAsksWhileUploadsRun(t *testing.T) {
 		t.Fatal("y should quit")
 	}
 	// Nothing running: quit at once; paused and finished jobs do not hold it.
-	b, _, _ := newTestApp(t, 100, 30)
+	b := newTestApp(t, 100, 30)
 	apply(b, ev(1, "/m/a.mp4", uploader.PhasePaused), readyEv(2, "/m/b.png", "image"))
 	if cmd := send(b, "q"); !isQuit(cmd) {
 		t.Fatal("q with nothing running should quit")
 	}
 	// In compose, q is a letter; ctrl+c still quits.
-	c, _, _ := newTestApp(t, 100, 30)
+	c := newTestApp(t, 100, 30)
 	send(c, "c")
 	if cmd := send(c, "q"); isQuit(cmd) {
 		t.Fatal("q in compose should type")
@@ -498,7 +694,7 @@ func TestQuitAsksWhileUploadsRun(t *testing.T) {
 }
 
 func TestQueueScrollsWithinItsPane(t *testing.T) {
-	a, _, _ := newTestApp(t, 80, 24)
+	a := newTestApp(t, 80, 24)
 	send(a, "tab")
 	var evs []uploader.Event
 	for i := 1; i <= 60; i++ {
@@ -548,7 +744,7 @@ func TestQueueScrollsWithinItsPane(t *testing.T) {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestViewNeverExceedsTheWindow(t *testing.T) {
-	a, _, _ := newTestApp(t, 80, 24)
+	a := newTestApp(t, 80, 24)
 	var evs []uploader.Event
 	for i := 1; i <= 40; i++ {
 		e := failedEv(uploader.JobID(i), "/m/"+strings.Repeat("long-name-", 8)+itoa(i)+".png",
@@ -581,7 +777,7 @@ func TestViewNeverExceedsTheWindow(t *testing.T) {
 }
 
 func TestNoColourProfileDrawsNoColour(t *testing.T) {
-	a, _, _ := newTestApp(t, 100, 30)
+	a := newTestApp(t, 100, 30)
 	up := ev(1, "/m/a.mp4", uploader.PhaseUploading)
 	up.TotalBytes, up.SentBytes = 100, 40
 	apply(a, up, failedEv(2, "/m/b.png", "b.png: bad", false), readyEv(3, "/m/c.png", "image"))
@@ -599,18 +795,14 @@ func TestNoColourProfileDrawsNoColour(t *testing.T) {
 }
 
 func TestPickerListsProbesAndQueues(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := assets.WriteTo(dir); err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleFiles(t)
 	must(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not media"), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "empty.png"), nil, 0o644))
 	must(t, os.Mkdir(filepath.Join(dir, "campaign"), 0o755))
 	must(t, os.WriteFile(filepath.Join(dir, "campaign", "inner.mp4"), []byte("x"), 0o644))
 
-	m := newFakeManager()
-	a := New(Config{Manager: m, StartDir: dir, Profile: colorprofile.ASCII})
-	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	e := newEnv(t, 100, 30, setup{startDir: dir})
+	a := e.app
 	settle(a, a.picker.Init())
 	var names []string
 	for _, e := range a.picker.entries {
@@ -628,7 +820,7 @@ func TestPickerListsProbesAndQueues(t *testing.T) {
 	if !strings.Contains(s, "video/mp4") || !strings.Contains(s, "tweet_video") {
 		t.Errorf("probe of sample.mp4 should show type and category:\n%s", s)
 	}
-	// Select two files, enter queues both.
+	// Select two files, enter queues both with the engine.
 	settle(a, send(a, "space"))
 	settle(a, send(a, "space"))
 	if !strings.Contains(screen(a), "2 selected") {
@@ -636,16 +828,26 @@ func TestPickerListsProbesAndQueues(t *testing.T) {
 	}
 	settle(a, send(a, "enter"))
 	want := []string{filepath.Join(dir, "sample.mp4"), filepath.Join(dir, "sample.png")}
-	if strings.Join(m.added, ",") != strings.Join(want, ",") {
-		t.Fatalf("queued %v, want %v", m.added, want)
+	if got := queuedPaths(e.mgr); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("the engine has %v, want %v", got, want)
 	}
 	if !strings.Contains(screen(a), "queued sample.mp4, sample.png") {
 		t.Errorf("screen:\n%s", screen(a))
 	}
 	// Enter with nothing selected queues the file under the cursor.
 	settle(a, send(a, "enter"))
-	if len(m.added) != 3 || m.added[2] != filepath.Join(dir, "sample2.png") {
-		t.Fatalf("queued %v", m.added)
+	want = append(want, filepath.Join(dir, "sample2.png"))
+	if got := queuedPaths(e.mgr); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("the engine has %v, want %v", got, want)
+	}
+	// What was queued goes up to X.
+	e.until("the three files ready", func() bool {
+		return e.rowIs(1, uploader.PhaseReady)() && e.rowIs(2, uploader.PhaseReady)() && e.rowIs(3, uploader.PhaseReady)()
+	})
+	for id := uploader.JobID(1); id <= 3; id++ {
+		if m := e.media(e.job(id).MediaID); m.State != "succeeded" {
+			t.Errorf("%s on X: %+v", e.job(id).Path, m)
+		}
 	}
 	// Enter on a folder opens it; backspace comes back with the cursor on it.
 	settle(a, send(a, "g", "enter"))
@@ -656,15 +858,26 @@ func TestPickerListsProbesAndQueues(t *testing.T) {
 	if a.picker.Dir() != dir || a.picker.cursor != 0 || a.picker.entries[0].name != "campaign" {
 		t.Fatalf("back in %s, cursor %d", a.picker.Dir(), a.picker.cursor)
 	}
+	if n := e.mgr.Snapshot(); len(n) != 3 {
+		t.Errorf("opening a folder queued something: %d jobs", len(n))
+	}
+}
+
+// queuedPaths lists the engine's jobs by path, in the order they were added.
+func queuedPaths(m *uploader.Manager) []string {
+	var paths []string
+	for _, ev := range m.Snapshot() {
+		paths = append(paths, ev.Path)
+	}
+	return paths
 }
 
 func TestFilesGivenAreQueuedAtOnce(t *testing.T) {
-	m := newFakeManager()
-	a := New(Config{Manager: m, Files: []string{"a.png", "b.mp4"}, StartDir: t.TempDir(), Profile: colorprofile.ASCII})
-	if strings.Join(m.added, ",") != "a.png,b.mp4" {
-		t.Fatalf("added %v", m.added)
+	e := newEnv(t, 100, 30, setup{files: []string{"a.png", "b.mp4"}})
+	if got := queuedPaths(e.mgr); strings.Join(got, ",") != "a.png,b.mp4" {
+		t.Fatalf("the engine has %v", got)
 	}
-	if a.focus != paneQueue {
+	if e.app.focus != paneQueue {
 		t.Error("with files given, the queue should have the focus")
 	}
 }
