@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
 	"mediaup/config"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 )
 
@@ -50,7 +50,7 @@ func demoEnv(t *testing.T) {
 // sampleFile writes one of the embedded sample media into a temp dir.
 func sampleFile(t *testing.T, name string) string {
 	t.Helper()
-	data, err := assets.FS.ReadFile(name)
+	data, err := testmedia.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}

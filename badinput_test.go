@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 )
 
@@ -276,7 +276,7 @@ func mp4Head(millis uint32, size int64) []byte {
 // sample returns one of the embedded sample files' bytes.
 func sample(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := assets.FS.ReadFile(name)
+	b, err := testmedia.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 	"mediaup/uploader"
 )
@@ -40,7 +40,7 @@ func (c *statusClock) Advance(d time.Duration) {
 // the demo account and returns its media ID, leaving processing to run.
 func finalizedVideo(t *testing.T, base string) string {
 	t.Helper()
-	data, err := assets.FS.ReadFile("sample.mp4")
+	data, err := testmedia.ReadFile("sample.mp4")
 	if err != nil {
 		t.Fatal(err)
 	}

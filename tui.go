@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
-	"mediaup/assets"
 	"mediaup/config"
 	"mediaup/model"
 	"mediaup/uploader"
@@ -69,7 +68,7 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 		defer os.RemoveAll(dir)
-		if _, err := assets.WriteTo(dir); err != nil {
+		if _, err := writeSamples(dir); err != nil {
 			fmt.Fprintln(stderr, "mediaup:", err)
 			return exitFailed
 		}

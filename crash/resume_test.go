@@ -28,7 +28,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 	"mediaup/uploader/store"
 )
@@ -464,7 +464,7 @@ func (c *client) journal(t *testing.T) ([]store.Session, []store.Ready) {
 // every MP4 reader skips. salt varies the filler so two files differ.
 func paddedMP4(t *testing.T, dir, name string, size int64, salt byte) (path, sum string) {
 	t.Helper()
-	sample, err := assets.FS.ReadFile("sample.mp4")
+	sample, err := testmedia.ReadFile("sample.mp4")
 	if err != nil {
 		t.Fatal(err)
 	}

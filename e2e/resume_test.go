@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 	"mediaup/uploader/store"
 )
@@ -219,7 +219,7 @@ func queueRow(s, file string) string {
 // returns the path and the file's SHA-256 in hex.
 func paddedMP4(t *testing.T, dir, name string, size int64) (string, string) {
 	t.Helper()
-	sample, err := assets.FS.ReadFile("sample.mp4")
+	sample, err := testmedia.ReadFile("sample.mp4")
 	if err != nil {
 		t.Fatal(err)
 	}

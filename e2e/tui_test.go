@@ -17,7 +17,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 )
 
@@ -277,7 +277,7 @@ func tweets(t *testing.T, base string, n int) []tweetInfo {
 func samples(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if _, err := assets.WriteTo(dir); err != nil {
+	if _, err := testmedia.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir

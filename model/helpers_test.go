@@ -18,7 +18,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 	"mediaup/uploader"
 )
@@ -217,7 +217,7 @@ func do(a *App, cmd tea.Cmd) {
 func sampleFiles(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
-	if _, err := assets.WriteTo(dir); err != nil {
+	if _, err := testmedia.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -242,7 +242,7 @@ func copyFile(t testing.TB, src, dst string) string {
 // pauses or cancels it.
 func paddedMP4(t testing.TB, dir, name string, size int64) string {
 	t.Helper()
-	sample, err := assets.FS.ReadFile("sample.mp4")
+	sample, err := testmedia.ReadFile("sample.mp4")
 	if err != nil {
 		t.Fatal(err)
 	}

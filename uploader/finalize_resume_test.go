@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 	"mediaup/uploader/store"
 )
@@ -62,7 +62,7 @@ func TestResumeAfterFinalizeAnswerLost(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	dir := t.TempDir()
-	if _, err := assets.WriteTo(dir); err != nil {
+	if _, err := testmedia.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "sample.mp4")

@@ -26,7 +26,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 	"mediaup/uploader/media"
 	"mediaup/uploader/store"
@@ -358,7 +358,7 @@ func soakFiles(t *testing.T, dir string, rng *rand.Rand) []soakFile {
 		}, alt)
 	}
 	add("sample.gif", media.GIF, func(w io.Writer) error {
-		b, err := assets.FS.ReadFile("sample.gif")
+		b, err := testmedia.ReadFile("sample.gif")
 		if err == nil {
 			_, err = w.Write(b)
 		}
@@ -376,7 +376,7 @@ func soakFiles(t *testing.T, dir string, rng *rand.Rand) []soakFile {
 			return gif.EncodeAll(w, g)
 		}, "")
 	}
-	sample, err := assets.FS.ReadFile("sample.mp4")
+	sample, err := testmedia.ReadFile("sample.mp4")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 )
 
@@ -33,7 +33,7 @@ func newEnv(t testing.TB, d Dialect, opts sandbox.Options) *env {
 	t.Helper()
 	sb, srv := sandbox.NewTestServer(t, opts)
 	dir := t.TempDir()
-	if _, err := assets.WriteTo(dir); err != nil {
+	if _, err := testmedia.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	a := sandbox.DemoAccount()

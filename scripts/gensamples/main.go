@@ -1,10 +1,10 @@
 //go:build ignore
 
-// Command gen draws the still and animated sample images in assets/:
-// sample.png, sample2.png and sample.gif. Run it from the assets directory
-// with `go generate` (see assets.go); its output is deterministic, so running
-// it again reproduces the committed files byte for byte. sample.mp4 is made
-// with ffmpeg instead, as assets/README.md describes.
+// Command gensamples draws the still and animated sample images in assets/:
+// sample.png, sample2.png and sample.gif. Run it from the assets directory:
+// `cd assets && go run ../scripts/gensamples`; its output is deterministic,
+// so running it again reproduces the committed files byte for byte. sample.mp4 is made
+// with ffmpeg instead, as docs/samples.md describes.
 package main
 
 import (

@@ -1,4 +1,4 @@
-package assets_test
+package testmedia_test
 
 import (
 	"bytes"
@@ -14,12 +14,12 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
-	"mediaup/assets"
+	"mediaup/internal/testmedia"
 )
 
 func read(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := assets.FS.ReadFile(name)
+	data, err := testmedia.ReadFile(name)
 	if err != nil {
 		t.Fatalf("read embedded %s: %v", name, err)
 	}
@@ -28,7 +28,7 @@ func read(t *testing.T, name string) []byte {
 
 func TestNames(t *testing.T) {
 	want := []string{"sample.gif", "sample.mp4", "sample.png", "sample2.png"}
-	if got := assets.Names(); !reflect.DeepEqual(got, want) {
+	if got := testmedia.Names(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Names() = %q, want %q", got, want)
 	}
 }
@@ -41,7 +41,7 @@ func TestSizesUnderBudget(t *testing.T) {
 		"sample.mp4":  200 << 10,
 	}
 	total := 0
-	for _, name := range assets.Names() {
+	for _, name := range testmedia.Names() {
 		n := len(read(t, name))
 		total += n
 		limit, ok := budget[name]
@@ -258,11 +258,11 @@ func TestMP4Structure(t *testing.T) {
 
 func TestWriteTo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "samples")
-	paths, err := assets.WriteTo(dir)
+	paths, err := testmedia.WriteTo(dir)
 	if err != nil {
 		t.Fatalf("WriteTo: %v", err)
 	}
-	names := assets.Names()
+	names := testmedia.Names()
 	if len(paths) != len(names) {
 		t.Fatalf("WriteTo returned %d paths, want %d", len(paths), len(names))
 	}
@@ -275,24 +275,11 @@ func TestWriteTo(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, read(t, name)) {
-			t.Errorf("%s differs from the embedded file", paths[i])
+			t.Errorf("%s differs from the sample", paths[i])
 		}
 	}
 	// Writing again over existing files works and keeps them identical.
-	if _, err := assets.WriteTo(dir); err != nil {
+	if _, err := testmedia.WriteTo(dir); err != nil {
 		t.Errorf("second WriteTo: %v", err)
-	}
-}
-
-func TestWriteToError(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(file, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(file, "samples")
-	_, err := assets.WriteTo(dir)
-	want := "assets: cannot create " + dir + " for the sample media: not a directory"
-	if err == nil || err.Error() != want {
-		t.Errorf("WriteTo = %v, want %q", err, want)
 	}
 }
