@@ -525,7 +525,9 @@ func (q Queue) detail(st ui.Styles) string {
 		return ""
 	}
 	if ev.Err != nil && (ev.Phase == uploader.PhaseFailed || ev.Phase == uploader.PhaseCanceled) {
-		return st.Err.Render(ui.OneLine(q.redact(ev.Err.Error())))
+		// The full path would push X's reason off the line: name the file only.
+		msg := strings.TrimPrefix(ev.Err.Error(), ev.Path+": ")
+		return st.Err.Render(ui.OneLine(q.redact(filepath.Base(ev.Path) + ": " + msg)))
 	}
 	var parts []string
 	if ev.Note != "" {
