@@ -97,6 +97,9 @@ func (r *reporter) line(ev uploader.Event) string {
 		if ev.TotalBytes > 0 {
 			pct = int(ev.SentBytes * 100 / ev.TotalBytes)
 		}
+		if pct >= 100 && ev.SegmentsAcked < ev.SegmentsTotal {
+			pct = 99 // every byte is on the wire, X has not acknowledged them all yet
+		}
 		s := fmt.Sprintf("%-24s uploading %3d%%  %s / %s  %d/%d segments", name, pct,
 			media.Humanize(ev.SentBytes), media.Humanize(ev.TotalBytes), ev.SegmentsAcked, ev.SegmentsTotal)
 		if ev.Rate > 0 {
