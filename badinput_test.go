@@ -833,17 +833,11 @@ func runAsNobody(t *testing.T) {
 // video of the given size.
 func paddedMP4(t *testing.T, size int64) []byte {
 	t.Helper()
-	b := sample(t, "sample.mp4")
-	pad := size - int64(len(b))
-	if pad < 8 {
-		t.Fatalf("size %d is smaller than the sample", size)
+	var b bytes.Buffer
+	if _, err := testmedia.WritePaddedMP4(&b, size, 0); err != nil {
+		t.Fatal(err)
 	}
-	b = binary.BigEndian.AppendUint32(b, uint32(pad))
-	b = append(b, "free"...)
-	for i := int64(8); i < pad; i++ {
-		b = append(b, byte(i*7))
-	}
-	return b
+	return b.Bytes()
 }
 
 // changeOnProgress is stdout for `upload --json` that calls change once,

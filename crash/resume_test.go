@@ -6,9 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -464,42 +461,11 @@ func (c *client) journal(t *testing.T) ([]store.Session, []store.Ready) {
 // every MP4 reader skips. salt varies the filler so two files differ.
 func paddedMP4(t *testing.T, dir, name string, size int64, salt byte) (path, sum string) {
 	t.Helper()
-	sample, err := testmedia.ReadFile("sample.mp4")
+	path, sum, err := testmedia.PaddedMP4(dir, name, size, salt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pad := size - int64(len(sample))
-	if pad < 8 || pad > 1<<32-1 {
-		t.Fatalf("cannot pad the %d-byte sample to %d bytes with one free box", len(sample), size)
-	}
-	path = filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
-	w.Write(sample)
-	var hdr [8]byte
-	binary.BigEndian.PutUint32(hdr[:4], uint32(pad))
-	copy(hdr[4:], "free")
-	w.Write(hdr[:])
-	filler := make([]byte, 64<<10)
-	for i := range filler {
-		filler[i] = byte(i*7) ^ salt
-	}
-	for left := pad - 8; left > 0; {
-		n := min(left, int64(len(filler)))
-		w.Write(filler[:n])
-		left -= n
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, hex.EncodeToString(h.Sum(nil))
+	return path, sum
 }
 
 func seed(t *testing.T) int64 {

@@ -5,9 +5,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	be "encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -219,38 +216,9 @@ func queueRow(s, file string) string {
 // returns the path and the file's SHA-256 in hex.
 func paddedMP4(t *testing.T, dir, name string, size int64) (string, string) {
 	t.Helper()
-	sample, err := testmedia.ReadFile("sample.mp4")
+	path, sum, err := testmedia.PaddedMP4(dir, name, size, 13)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pad := size - int64(len(sample))
-	if pad < 8 || pad > 1<<32-1 {
-		t.Fatalf("cannot pad the sample to %d bytes with one free box", size)
-	}
-	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := sha256.New()
-	w := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
-	w.Write(sample)
-	var box [8]byte
-	be.BigEndian.PutUint32(box[:4], uint32(pad))
-	copy(box[4:], "free")
-	w.Write(box[:])
-	fill := make([]byte, 64<<10)
-	for i := range fill {
-		fill[i] = byte(i * 13)
-	}
-	for left := pad - 8; left > 0; left -= int64(len(fill)) {
-		w.Write(fill[:min(left, int64(len(fill)))])
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path, hex.EncodeToString(h.Sum(nil))
+	return path, sum
 }

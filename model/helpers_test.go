@@ -1,15 +1,12 @@
 package model
 
 import (
-	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -242,36 +239,8 @@ func copyFile(t testing.TB, src, dst string) string {
 // pauses or cancels it.
 func paddedMP4(t testing.TB, dir, name string, size int64) string {
 	t.Helper()
-	sample, err := testmedia.ReadFile("sample.mp4")
+	path, _, err := testmedia.PaddedMP4(dir, name, size, 31)
 	if err != nil {
-		t.Fatal(err)
-	}
-	pad := size - int64(len(sample))
-	if pad < 8 || pad > 1<<32-1 {
-		t.Fatalf("cannot pad the sample to %d bytes with one free box", size)
-	}
-	path := filepath.Join(dir, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.Write(sample)
-	var box [8]byte
-	binary.BigEndian.PutUint32(box[:4], uint32(pad))
-	copy(box[4:], "free")
-	w.Write(box[:])
-	fill := make([]byte, 64<<10)
-	for i := range fill {
-		fill[i] = byte(i * 31)
-	}
-	for left := pad - 8; left > 0; left -= int64(len(fill)) {
-		w.Write(fill[:min(left, int64(len(fill)))])
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -376,14 +375,11 @@ func soakFiles(t *testing.T, dir string, rng *rand.Rand) []soakFile {
 			return gif.EncodeAll(w, g)
 		}, "")
 	}
-	sample, err := testmedia.ReadFile("sample.mp4")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i := 1; i <= 6; i++ {
 		size := int64(i) << 20
 		add(fmt.Sprintf("video-%dmb.mp4", i), media.Video, func(w io.Writer) error {
-			return writePaddedMP4(w, sample, size, byte(i))
+			_, err := testmedia.WritePaddedMP4(w, size, byte(i))
+			return err
 		}, "")
 	}
 	bad := filepath.Join(dir, "notes.png")
@@ -392,34 +388,4 @@ func soakFiles(t *testing.T, dir string, rng *rand.Rand) []soakFile {
 	}
 	out = append(out, soakFile{path: bad, kind: media.Image, bad: true})
 	return out
-}
-
-// writePaddedMP4 writes the sample MP4 followed by a `free` box that brings
-// it to size bytes: a valid MP4 of any size.
-func writePaddedMP4(w io.Writer, sample []byte, size int64, salt byte) error {
-	pad := size - int64(len(sample))
-	if pad < 8 {
-		return fmt.Errorf("cannot pad a %d-byte sample to %d bytes", len(sample), size)
-	}
-	if _, err := w.Write(sample); err != nil {
-		return err
-	}
-	var hdr [8]byte
-	binary.BigEndian.PutUint32(hdr[:4], uint32(pad))
-	copy(hdr[4:], "free")
-	if _, err := w.Write(hdr[:]); err != nil {
-		return err
-	}
-	filler := make([]byte, 32<<10)
-	for i := range filler {
-		filler[i] = byte(i*13) ^ salt
-	}
-	for left := pad - 8; left > 0; {
-		n := min(left, int64(len(filler)))
-		if _, err := w.Write(filler[:n]); err != nil {
-			return err
-		}
-		left -= n
-	}
-	return nil
 }

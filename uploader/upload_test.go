@@ -3,7 +3,6 @@ package uploader
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -115,37 +114,13 @@ func runAll(t testing.TB, cfg Config, files []string, opts JobOptions) []Event {
 
 // bigMP4 makes a valid MP4 of the given size from the sample by appending a
 // `free` box, as DESIGN.md suggests.
-func bigMP4(t testing.TB, sample string, size int64) string {
+func bigMP4(t testing.TB, _ string, size int64) string {
 	t.Helper()
-	b, err := os.ReadFile(sample)
+	path, _, err := testmedia.PaddedMP4(t.TempDir(), "big.mp4", size, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pad := size - int64(len(b))
-	if pad < 8 {
-		t.Fatalf("size %d too small", size)
-	}
-	out := filepath.Join(t.TempDir(), "big.mp4")
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	f.Write(b)
-	var hdr [8]byte
-	binary.BigEndian.PutUint32(hdr[:4], uint32(pad))
-	copy(hdr[4:], "free")
-	f.Write(hdr[:])
-	filler := make([]byte, 64<<10)
-	for i := range filler {
-		filler[i] = byte(i * 7)
-	}
-	for left := pad - 8; left > 0; {
-		n := min(left, int64(len(filler)))
-		f.Write(filler[:n])
-		left -= n
-	}
-	return out
+	return path
 }
 
 // TestUploadSamplesBothDialects uploads the PNG, GIF and MP4 samples in

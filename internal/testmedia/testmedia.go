@@ -5,7 +5,12 @@
 package testmedia
 
 import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,4 +51,54 @@ func WriteTo(dir string) ([]string, error) {
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// WritePaddedMP4 writes a valid MP4 of exactly size bytes to w: the sample
+// followed by an MP4 `free` box (4-byte big-endian size, "free", filler)
+// that every MP4 reader skips, as DESIGN.md suggests for large test media.
+// salt varies the filler so two files of one size differ. It returns the
+// sha256 of what it wrote, in hex.
+func WritePaddedMP4(w io.Writer, size int64, salt byte) (string, error) {
+	sample, err := ReadFile("sample.mp4")
+	if err != nil {
+		return "", err
+	}
+	pad := size - int64(len(sample))
+	if pad < 8 || pad > 1<<32-1 {
+		return "", fmt.Errorf("testmedia: cannot pad the %d-byte sample to %d bytes with one free box", len(sample), size)
+	}
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, h), 1<<20)
+	bw.Write(sample)
+	var hdr [8]byte
+	binary.BigEndian.PutUint32(hdr[:4], uint32(pad))
+	copy(hdr[4:], "free")
+	bw.Write(hdr[:])
+	fill := make([]byte, 64<<10)
+	for i := range fill {
+		fill[i] = byte(i*7) ^ salt
+	}
+	for left := pad - 8; left > 0; {
+		n := min(left, int64(len(fill)))
+		bw.Write(fill[:n])
+		left -= n
+	}
+	if err := bw.Flush(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// PaddedMP4 creates dir/name with WritePaddedMP4 and returns its path and sha256.
+func PaddedMP4(dir, name string, size int64, salt byte) (path, sum string, err error) {
+	path = filepath.Join(dir, name)
+	f, err := os.Create(path)
+	if err != nil {
+		return "", "", err
+	}
+	sum, err = WritePaddedMP4(f, size, salt)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return path, sum, err
 }
