@@ -156,75 +156,59 @@ var (
 // Pause stops a queued or running job, keeping what was acknowledged so
 // Resume continues with the same media ID.
 func (m *Manager) Pause(id JobID) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, err := m.lookupLocked(id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case j.cancel != nil:
-		j.cancel(errPaused)
-	case j.ev.Phase == PhaseQueued:
-		m.dequeueLocked(j)
-		j.ev.Phase = PhasePaused
-		m.emitLocked(j, true)
-	default:
-		return fmt.Errorf("%s: cannot pause a file that is %s", j.path, j.ev.Phase)
-	}
-	return nil
+	return m.withJob(id, func(j *job) error {
+		switch {
+		case j.cancel != nil:
+			j.cancel(errPaused)
+		case j.ev.Phase == PhaseQueued:
+			m.dequeueLocked(j)
+			j.ev.Phase = PhasePaused
+			m.emitLocked(j, true)
+		default:
+			return fmt.Errorf("%s: cannot pause a file that is %s", j.path, j.ev.Phase)
+		}
+		return nil
+	})
 }
 
 // Resume puts a paused job back in the queue.
 func (m *Manager) Resume(id JobID) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, err := m.lookupLocked(id)
-	if err != nil {
-		return err
-	}
-	if j.ev.Phase != PhasePaused {
-		return fmt.Errorf("%s: not paused", j.path)
-	}
-	m.requeueLocked(j)
-	return nil
+	return m.withJob(id, func(j *job) error {
+		if j.ev.Phase != PhasePaused {
+			return fmt.Errorf("%s: not paused", j.path)
+		}
+		m.requeueLocked(j)
+		return nil
+	})
 }
 
 // Cancel stops a job for good (until Retry). What X received is abandoned.
 func (m *Manager) Cancel(id JobID) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, err := m.lookupLocked(id)
-	if err != nil {
-		return err
-	}
-	switch {
-	case j.cancel != nil:
-		j.cancel(errCanceled)
-	case j.ev.Phase == PhaseQueued || j.ev.Phase == PhasePaused:
-		m.dequeueLocked(j)
-		j.ev.Phase, j.ev.Err = PhaseCanceled, errors.New(j.path+": canceled")
-		m.emitLocked(j, true)
-	default:
-		return fmt.Errorf("%s: cannot cancel a file that is %s", j.path, j.ev.Phase)
-	}
-	return nil
+	return m.withJob(id, func(j *job) error {
+		switch {
+		case j.cancel != nil:
+			j.cancel(errCanceled)
+		case j.ev.Phase == PhaseQueued || j.ev.Phase == PhasePaused:
+			m.dequeueLocked(j)
+			j.ev.Phase, j.ev.Err = PhaseCanceled, errors.New(j.path+": canceled")
+			m.emitLocked(j, true)
+		default:
+			return fmt.Errorf("%s: cannot cancel a file that is %s", j.path, j.ev.Phase)
+		}
+		return nil
+	})
 }
 
 // Retry queues a failed or canceled job again. An upload session that is
 // still open on X continues where it stopped.
 func (m *Manager) Retry(id JobID) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, err := m.lookupLocked(id)
-	if err != nil {
-		return err
-	}
-	if j.ev.Phase != PhaseFailed && j.ev.Phase != PhaseCanceled {
-		return fmt.Errorf("%s: only a failed or canceled file can be retried (this one is %s)", j.path, j.ev.Phase)
-	}
-	m.requeueLocked(j)
-	return nil
+	return m.withJob(id, func(j *job) error {
+		if j.ev.Phase != PhaseFailed && j.ev.Phase != PhaseCanceled {
+			return fmt.Errorf("%s: only a failed or canceled file can be retried (this one is %s)", j.path, j.ev.Phase)
+		}
+		m.requeueLocked(j)
+		return nil
+	})
 }
 
 // Remove drops a job from the manager, stopping it first if it runs. Its
@@ -283,17 +267,13 @@ func (m *Manager) SetAltText(id JobID, text string) error {
 
 // SetOwners sets additional_owners for a job that has not started uploading.
 func (m *Manager) SetOwners(id JobID, owners []string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	j, err := m.lookupLocked(id)
-	if err != nil {
-		return err
-	}
-	if j.cancel != nil || j.ev.Phase == PhaseReady || j.sess != nil {
-		return fmt.Errorf("%s: owners are fixed once the upload has started; cancel, then retry it to upload again with new owners", j.path)
-	}
-	j.opts.Owners = append([]string(nil), owners...)
-	return nil
+	return m.withJob(id, func(j *job) error {
+		if j.cancel != nil || j.ev.Phase == PhaseReady || j.sess != nil {
+			return fmt.Errorf("%s: owners are fixed once the upload has started; cancel, then retry it to upload again with new owners", j.path)
+		}
+		j.opts.Owners = append([]string(nil), owners...)
+		return nil
+	})
 }
 
 // Options returns a job's current per-file options.
@@ -350,6 +330,17 @@ func (m *Manager) Close() {
 	m.pumpMu.Unlock()
 	close(m.stopping)
 	<-m.pumped
+}
+
+// withJob runs f on a job under the manager's lock.
+func (m *Manager) withJob(id JobID, f func(j *job) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	j, err := m.lookupLocked(id)
+	if err != nil {
+		return err
+	}
+	return f(j)
 }
 
 func (m *Manager) lookupLocked(id JobID) (*job, error) {
