@@ -172,7 +172,10 @@ func (j *job) upload(ctx context.Context) error {
 			j.update(true, func(ev *Event) { ev.Reused = true })
 			return j.finish(ctx, &Media{ID: ready.MediaID, Key: ready.MediaKey, ExpiresAt: ready.ExpiresAt})
 		case sess != nil:
+			// The journal key includes the content's hash, just computed: the
+			// content is the same even if the file was touched since.
 			j.sess = sessionFrom(sess)
+			j.sess.size, j.sess.modTime = info.Size, info.ModTime
 		}
 	}
 	if j.sess == nil {

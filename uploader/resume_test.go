@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -87,5 +88,42 @@ func TestResumeAcrossManagers(t *testing.T) {
 	evs := runAll(t, cfg, []string{big}, JobOptions{})
 	if evs[0].MediaID != mid.MediaID || !evs[0].Reused {
 		t.Fatalf("second upload of the same file: %+v", evs[0])
+	}
+}
+
+// TestResumeAfterTouch: a file whose mtime changed but whose content did
+// not (the journal keys sessions by content hash) resumes instead of
+// failing as "changed during upload".
+func TestResumeAfterTouch(t *testing.T) {
+	e := newEnv(t, V2, sandbox.Options{Bandwidth: 2 << 20})
+	big := bigMP4(t, "", 3<<20)
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{Client: e.cl, ChunkSize: 256 << 10, Segments: 2, Store: st, Account: "1"}
+	m1 := NewManager(cfg)
+	started := make(chan string, 1)
+	go func() {
+		for ev := range m1.Events() {
+			if ev.SegmentsAcked >= 2 && ev.Phase == PhaseUploading {
+				select {
+				case started <- ev.MediaID:
+				default:
+				}
+			}
+		}
+	}()
+	m1.Add(big, JobOptions{})
+	id := <-started
+	m1.Close()
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(big, later, later); err != nil {
+		t.Fatal(err)
+	}
+	evs := runAll(t, cfg, []string{big}, JobOptions{})
+	if ev := evs[0]; ev.Phase != PhaseReady || ev.MediaID != id || !ev.Resumed {
+		t.Fatalf("after touch: %s media %s (want %s) resumed=%v: %v", ev.Phase, ev.MediaID, id, ev.Resumed, ev.Err)
 	}
 }
