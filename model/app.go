@@ -354,6 +354,15 @@ func (a *App) post() tea.Cmd {
 		return nil
 	}
 	set := a.queue.attachments()
+	now := a.cfg.Now()
+	for _, ev := range set {
+		// X refuses an expired media ID; never send one.
+		if !ev.ExpiresAt.IsZero() && !now.Before(ev.ExpiresAt) {
+			a.setNotice(fmt.Sprintf("not posted: the media ID of %s expired at %s; press r on its row to upload it again",
+				filepath.Base(ev.Path), ev.ExpiresAt.Local().Format("15:04")), true)
+			return nil
+		}
+	}
 	text := a.compose.Text()
 	if err := tweet.ValidateText(text, len(set)); err != nil {
 		a.setNotice("not posted: "+err.Error(), true)

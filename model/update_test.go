@@ -888,3 +888,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestExpiredMediaIsNeverPosted: a ready file whose media ID has expired
+// is refused at ctrl+s with the reason, and nothing reaches X.
+func TestExpiredMediaIsNeverPosted(t *testing.T) {
+	e := newEnv(t, 120, 30, setup{})
+	a := e.app
+	old := readyEv(1, "/tmp/campaign/old.png", "image")
+	old.ExpiresAt = testNow.Add(-time.Minute)
+	apply(a, old)
+	send(a, "c")
+	typeText(a, "still fresh?")
+	if cmd := send(a, "ctrl+s"); cmd != nil {
+		t.Fatal("ctrl+s with an expired media ID must not post")
+	}
+	if s := screen(a); !strings.Contains(s, "old.png expired") || !strings.Contains(s, "press r") {
+		t.Errorf("the expiry should be explained:\n%s", s)
+	}
+	if n := e.tweetRequests(); n != 0 {
+		t.Fatalf("%d post requests reached X", n)
+	}
+}

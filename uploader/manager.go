@@ -199,12 +199,14 @@ func (m *Manager) Cancel(id JobID) error {
 	})
 }
 
-// Retry queues a failed or canceled job again. An upload session that is
-// still open on X continues where it stopped.
+// Retry queues a failed or canceled job again, or a ready one whose media
+// ID has expired (it is uploaded afresh). An upload session that is still
+// open on X continues where it stopped.
 func (m *Manager) Retry(id JobID) error {
 	return m.withJob(id, func(j *job) error {
-		if j.ev.Phase != PhaseFailed && j.ev.Phase != PhaseCanceled {
-			return fmt.Errorf("%s: only a failed or canceled file can be retried (this one is %s)", j.path, j.ev.Phase)
+		expired := j.ev.Phase == PhaseReady && !j.ev.ExpiresAt.IsZero() && !m.cfg.Now().Before(j.ev.ExpiresAt)
+		if j.ev.Phase != PhaseFailed && j.ev.Phase != PhaseCanceled && !expired {
+			return fmt.Errorf("%s: only a failed, canceled or expired file can be retried (this one is %s)", j.path, j.ev.Phase)
 		}
 		m.requeueLocked(j)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,5 +126,40 @@ func TestResumeAfterTouch(t *testing.T) {
 	evs := runAll(t, cfg, []string{big}, JobOptions{})
 	if ev := evs[0]; ev.Phase != PhaseReady || ev.MediaID != id || !ev.Resumed {
 		t.Fatalf("after touch: %s media %s (want %s) resumed=%v: %v", ev.Phase, ev.MediaID, id, ev.Resumed, ev.Err)
+	}
+}
+
+// TestRetryExpiredMedia: a ready job whose media ID has expired can be
+// retried and is uploaded again under a new media ID.
+func TestRetryExpiredMedia(t *testing.T) {
+	e := newEnv(t, V2, sandbox.Options{})
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	m := NewManager(Config{Client: e.cl, Now: clock})
+	defer m.Close()
+	go func() {
+		for range m.Events() {
+		}
+	}()
+	id := m.Add(e.sample("sample.png"), JobOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	m.Wait(ctx)
+	first, _ := m.Job(id)
+	if first.Phase != PhaseReady {
+		t.Fatalf("%s %v", first.Phase, first.Err)
+	}
+	if err := m.Retry(id); err == nil {
+		t.Fatal("a fresh ready file should not be retried")
+	}
+	now.Store(first.ExpiresAt.Add(time.Second).UnixNano())
+	if err := m.Retry(id); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait(ctx)
+	again, _ := m.Job(id)
+	if again.Phase != PhaseReady || again.MediaID == first.MediaID || again.MediaID == "" {
+		t.Fatalf("after retrying an expired media: %s %s (was %s) %v", again.Phase, again.MediaID, first.MediaID, again.Err)
 	}
 }
