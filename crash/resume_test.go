@@ -9,13 +9,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,9 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"mediaup/internal/testbin"
 	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
-	"mediaup/uploader/store"
 )
 
 // The shape of the crash run. 64 MiB at 4 × 2.5 MB/s is about 7 s of pure
@@ -47,167 +43,7 @@ const (
 	procSandboxes = "3s" // processing time for the kill-during-processing case
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-	binDir    string
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// mediaupBinary builds the real binary once for the package, from the module
-// root that `go env GOMOD` names.
-func mediaupBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		gomod, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			buildErr = fmt.Errorf("go env GOMOD: %v", err)
-			return
-		}
-		root := filepath.Dir(strings.TrimSpace(string(gomod)))
-		if binDir, err = os.MkdirTemp("", "mediaup-crash-"); err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(binDir, "mediaup")
-		cmd := exec.Command("go", "build", "-o", binPath, ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build in %s: %v\n%s", root, err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-// sandboxProc is a `mediaup sandbox` process on a loopback port.
-type sandboxProc struct {
-	url  string
-	port int
-}
-
-// inspect reads the inspection endpoints without keeping connections open,
-// so the sandbox's open sockets are only the uploader's.
-var inspect = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
-
-var listening = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
-
-// startSandbox runs `mediaup sandbox --addr 127.0.0.1:0 ARGS...`, reads the
-// address it bound from its banner, and stops it when the test ends. Port 0
-// lets the kernel pick a free port without a window for another process to
-// take it.
-func startSandbox(t *testing.T, bin string, args ...string) *sandboxProc {
-	t.Helper()
-	cmd := exec.Command(bin, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = cleanEnv()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u := listening.FindString(sc.Text()); u != "" {
-				select {
-				case found <- u:
-				default:
-				}
-			}
-		}
-		cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	select {
-	case u := <-found:
-		_, p, _ := strings.Cut(strings.TrimPrefix(u, "http://"), ":")
-		port, _ := strconv.Atoi(p)
-		return &sandboxProc{url: u, port: port}
-	case <-exited:
-		t.Fatalf("mediaup sandbox %s exited before it listened: %s", strings.Join(args, " "), stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatalf("mediaup sandbox %s printed no address within 10 s: %s", strings.Join(args, " "), stderr.String())
-	}
-	return nil
-}
-
-// cleanEnv is the test's environment without anything that would point
-// mediaup at another account, config or state.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "MEDIAUP_") || strings.HasPrefix(kv, "XDG_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-func (s *sandboxProc) get(t *testing.T, path string, v any) {
-	t.Helper()
-	resp, err := inspect.Get(s.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s: %s", path, resp.Status, b)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("GET %s: %v: %s", path, err, b)
-	}
-}
-
-func (s *sandboxProc) media(t *testing.T) []sandbox.MediaInfo {
-	var all []sandbox.MediaInfo
-	s.get(t, "/sandbox/media", &all)
-	return all
-}
-
-func (s *sandboxProc) mediaByID(t *testing.T, id string) sandbox.MediaInfo {
-	var m sandbox.MediaInfo
-	s.get(t, "/sandbox/media/"+id, &m)
-	return m
-}
-
-func (s *sandboxProc) tweets(t *testing.T) []sandbox.TweetInfo {
-	var tw []sandbox.TweetInfo
-	s.get(t, "/sandbox/tweets", &tw)
-	return tw
-}
-
-func (s *sandboxProc) requests(t *testing.T) sandbox.RequestStats {
-	var st sandbox.RequestStats
-	s.get(t, "/sandbox/requests", &st)
-	return st
-}
+func TestMain(m *testing.M) { testbin.Main(m) }
 
 // settledAppended returns appended_bytes of media id once every connection
 // of the killed client has been served. Bodies already in the kernel's
@@ -217,17 +53,17 @@ func (s *sandboxProc) requests(t *testing.T) sandbox.RequestStats {
 // sandbox's sockets in /proc/net/tcp; elsewhere it waits for the count to
 // stay still for two seconds (at most 1 MiB per connection is left, under
 // half a second at 2.5 MB/s).
-func (s *sandboxProc) settledAppended(t *testing.T, id string) int64 {
+func settledAppended(t *testing.T, sb *testbin.Sandbox, id string) int64 {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
-	if _, err := serverConns(s.port); err == nil {
+	if _, err := serverConns(sb.Port); err == nil {
 		for {
-			n, err := serverConns(s.port)
+			n, err := serverConns(sb.Port)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if n == 0 {
-				return s.mediaByID(t, id).AppendedBytes
+				return sb.MediaByID(t, id).AppendedBytes
 			}
 			if time.Now().After(deadline) {
 				t.Fatalf("the sandbox still serves %d connections 15 s after the client was killed", n)
@@ -236,13 +72,13 @@ func (s *sandboxProc) settledAppended(t *testing.T, id string) int64 {
 		}
 	}
 	const quiet = 2 * time.Second
-	last, since := s.mediaByID(t, id).AppendedBytes, time.Now()
+	last, since := sb.MediaByID(t, id).AppendedBytes, time.Now()
 	for time.Since(since) < quiet {
 		if time.Now().After(deadline) {
 			t.Fatalf("appended_bytes of %s kept changing for 15 s after the client was killed", id)
 		}
 		time.Sleep(50 * time.Millisecond) // polling an HTTP endpoint: nothing to wait on
-		if n := s.mediaByID(t, id).AppendedBytes; n != last {
+		if n := sb.MediaByID(t, id).AppendedBytes; n != last {
 			last, since = n, time.Now()
 		}
 	}
@@ -286,21 +122,15 @@ type client struct {
 	dir   string // where the media files are
 }
 
-func newClient(t *testing.T, bin string, sb *sandboxProc) *client {
+func newClient(t *testing.T, sb *testbin.Sandbox) *client {
 	root := t.TempDir()
-	c := &client{bin: bin, state: filepath.Join(root, "state"), dir: filepath.Join(root, "files")}
+	c := &client{bin: testbin.Binary(), state: filepath.Join(root, "state"), dir: filepath.Join(root, "files")}
 	for _, d := range []string{c.state, c.dir, filepath.Join(root, "config")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a := sandbox.DemoAccount()
-	c.env = append(cleanEnv(),
-		"MEDIAUP_CONSUMER_KEY="+a.ConsumerKey,
-		"MEDIAUP_CONSUMER_SECRET="+a.ConsumerSecret,
-		"MEDIAUP_ACCESS_TOKEN="+a.AccessToken,
-		"MEDIAUP_ACCESS_SECRET="+a.AccessSecret,
-		"MEDIAUP_BASE_URL="+sb.url,
+	c.env = append(append(testbin.CleanEnv(), sb.Env()...),
 		"XDG_STATE_HOME="+c.state,
 		"XDG_CONFIG_HOME="+filepath.Join(root, "config"),
 	)
@@ -436,26 +266,6 @@ func (c *client) upload(t *testing.T, file, text string, killAfter time.Duration
 	return r
 }
 
-// journal reads the state database the binary left behind (only while no
-// mediaup process runs: bbolt locks the file).
-func (c *client) journal(t *testing.T) ([]store.Session, []store.Ready) {
-	t.Helper()
-	st, err := store.Open(filepath.Join(c.state, "mediaup", "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sessions, err := st.Sessions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ready, err := st.History()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sessions, ready
-}
-
 // paddedMP4 writes a valid MP4 of exactly size bytes: the embedded sample
 // followed by a `free` box (4-byte big-endian size, "free", filler) that
 // every MP4 reader skips. salt varies the filler so two files differ.
@@ -484,13 +294,12 @@ func seed(t *testing.T) int64 {
 // carried every byte, that little was sent twice, and that the tweet was
 // posted once.
 func TestKillNineResumes(t *testing.T) {
-	bin := mediaupBinary(t)
 	sd := seed(t)
 	t.Logf("kill points from seed %d (reproduce with %s=%d)", sd, seedEnv, sd)
 	rng := rand.New(rand.NewSource(sd))
 
-	sb := startSandbox(t, bin, "--bandwidth", bandwidth, "--processing", "1s")
-	c := newClient(t, bin, sb)
+	sb := testbin.StartSandbox(t, "--bandwidth", bandwidth, "--processing", "1s")
+	c := newClient(t, sb)
 	file, sum := paddedMP4(t, c.dir, "big.mp4", bigSize, 0)
 
 	var runs []*run
@@ -507,7 +316,7 @@ func TestKillNineResumes(t *testing.T) {
 			t.Fatalf("run %d was to be killed after %s but ended by itself (exit %d) after %s; lower the bandwidth. stderr:\n%s",
 				k, d.Round(time.Millisecond), r.code, r.took.Round(time.Millisecond), r.stderr)
 		}
-		sessions, ready := c.journal(t)
+		sessions, ready := testbin.Journal(t, c.state)
 		if len(ready) != 0 {
 			t.Fatalf("after kill %d the ledger already has ready media %+v: the upload cannot have finished yet", k, ready)
 		}
@@ -549,7 +358,7 @@ func TestKillNineResumes(t *testing.T) {
 		// the next segment.
 		waste := int64(0)
 		if journalID != "" {
-			settled = sb.settledAppended(t, journalID)
+			settled = settledAppended(t, sb, journalID)
 			waste = settled - int64(acked)*chunk - wasted
 			if waste < 0 || waste > segments*chunk {
 				t.Fatalf("kill %d: X holds %d bytes, the journal %d segments, earlier kills wasted %d: %d bytes unrecorded, want 0 to %d (%d segments in flight)",
@@ -595,7 +404,7 @@ func TestKillNineResumes(t *testing.T) {
 	// On X: exactly one media ever received APPEND bytes, and it is that ID.
 	// Another run may have been killed after X answered INIT but before the
 	// journal recorded it; such a session got no bytes and was never used.
-	all := sb.media(t)
+	all := sb.Media(t)
 	for _, m := range all {
 		if m.MediaID == id {
 			continue
@@ -610,7 +419,7 @@ func TestKillNineResumes(t *testing.T) {
 		t.Logf("%d media on X: %s plus %d sessions opened by INITs that were killed before the journal recorded them", len(all), id, unused)
 	}
 
-	m := sb.mediaByID(t, id)
+	m := sb.MediaByID(t, id)
 	if m.SHA256 != sum {
 		t.Errorf("sha256 on X = %s, want the file's %s", m.SHA256, sum)
 	}
@@ -631,13 +440,13 @@ func TestKillNineResumes(t *testing.T) {
 			lastSent, missing, bigSize/chunk-ackedBefore)
 	}
 
-	tweets := sb.tweets(t)
+	tweets := sb.Tweets(t)
 	if len(tweets) != 1 || tweets[0].ID != sumLine.TweetID || tweets[0].Text != postText || !slices.Equal(tweets[0].MediaIDs, []string{id}) {
 		t.Errorf("tweets on X = %+v, want exactly one, %s, %q with media [%s]", tweets, sumLine.TweetID, postText, id)
 	}
 
 	// The finished session left the journal for the ledger of ready media.
-	sessions, ready := c.journal(t)
+	sessions, ready := testbin.Journal(t, c.state)
 	if len(sessions) != 0 {
 		t.Errorf("the journal still holds sessions after the upload finished: %+v", sessions)
 	}
@@ -651,9 +460,8 @@ func TestKillNineResumes(t *testing.T) {
 // APPEND, no second FINALIZE, and one tweet. A third run after success must
 // reuse the media and not post a second tweet.
 func TestKillDuringProcessing(t *testing.T) {
-	bin := mediaupBinary(t)
-	sb := startSandbox(t, bin, "--bandwidth", bandwidth, "--processing", procSandboxes)
-	c := newClient(t, bin, sb)
+	sb := testbin.StartSandbox(t, "--bandwidth", bandwidth, "--processing", procSandboxes)
+	c := newClient(t, sb)
 	const size = 8 << 20
 	file, sum := paddedMP4(t, c.dir, "clip.mp4", size, 0x5a)
 
@@ -669,15 +477,15 @@ func TestKillDuringProcessing(t *testing.T) {
 		t.Fatalf("the first run printed media IDs %v, want one", ids)
 	}
 	id := ids[0]
-	atKill := sb.mediaByID(t, id)
+	atKill := sb.MediaByID(t, id)
 	if atKill.State != "pending" && atKill.State != "in_progress" {
 		t.Fatalf("media %s is %s right after the kill; the kill was meant to land during processing", id, atKill.State)
 	}
 	if atKill.SHA256 != sum || atKill.AppendedBytes != size {
 		t.Fatalf("before the kill X had appended_bytes %d and sha256 %s; want exactly %d and %s", atKill.AppendedBytes, atKill.SHA256, size, sum)
 	}
-	reqAtKill := sb.requests(t)
-	sessions, _ := c.journal(t)
+	reqAtKill := sb.Requests(t)
+	sessions, _ := testbin.Journal(t, c.state)
 	if len(sessions) != 1 || !sessions[0].Finalized || sessions[0].MediaID != id {
 		t.Fatalf("after the kill the journal should hold one finalized session for %s: %+v", id, sessions)
 	}
@@ -693,12 +501,12 @@ func TestKillDuringProcessing(t *testing.T) {
 	if got := second.mediaIDs(); !slices.Equal(got, []string{id}) {
 		t.Errorf("the rerun printed media IDs %v, want only %s", got, id)
 	}
-	after := sb.mediaByID(t, id)
+	after := sb.MediaByID(t, id)
 	if after.AppendedBytes != atKill.AppendedBytes || after.SHA256 != sum || after.State != "succeeded" {
 		t.Errorf("after the rerun media %s has appended_bytes %d (was %d), sha256 %s, state %s; want no re-upload and succeeded",
 			id, after.AppendedBytes, atKill.AppendedBytes, after.SHA256, after.State)
 	}
-	req := sb.requests(t)
+	req := sb.Requests(t)
 	for _, ep := range []string{"INIT", "APPEND", "FINALIZE", "UPLOAD"} {
 		if req.ByEndpoint[ep] != reqAtKill.ByEndpoint[ep] {
 			t.Errorf("the rerun sent %d %s requests; a finalized session must only be polled", req.ByEndpoint[ep]-reqAtKill.ByEndpoint[ep], ep)
@@ -707,11 +515,11 @@ func TestKillDuringProcessing(t *testing.T) {
 	if req.ByEndpoint["STATUS"] <= reqAtKill.ByEndpoint["STATUS"] {
 		t.Errorf("the rerun sent no STATUS request: it cannot know processing finished")
 	}
-	if n := len(sb.media(t)); n != 1 {
+	if n := len(sb.Media(t)); n != 1 {
 		t.Errorf("%d media on X, want 1", n)
 	}
 	sumLine := second.summary()
-	tweets := sb.tweets(t)
+	tweets := sb.Tweets(t)
 	if sumLine == nil || len(tweets) != 1 || tweets[0].ID != sumLine.TweetID || !slices.Equal(tweets[0].MediaIDs, []string{id}) {
 		t.Fatalf("tweets on X = %+v after summary %+v; want exactly one with media [%s]", tweets, sumLine, id)
 	}
@@ -725,16 +533,16 @@ func TestKillDuringProcessing(t *testing.T) {
 	if !slices.ContainsFunc(third.lines, func(l line) bool { return l.Reused }) {
 		t.Errorf("the third run did not say it reused %s", id)
 	}
-	if req3 := sb.requests(t); req3.ByEndpoint["APPEND"] != req.ByEndpoint["APPEND"] || req3.ByEndpoint["INIT"] != req.ByEndpoint["INIT"] {
+	if req3 := sb.Requests(t); req3.ByEndpoint["APPEND"] != req.ByEndpoint["APPEND"] || req3.ByEndpoint["INIT"] != req.ByEndpoint["INIT"] {
 		t.Errorf("the third run uploaded again: INIT %d→%d, APPEND %d→%d", req.ByEndpoint["INIT"], req3.ByEndpoint["INIT"], req.ByEndpoint["APPEND"], req3.ByEndpoint["APPEND"])
 	}
-	if n := len(sb.tweets(t)); n != 1 {
+	if n := len(sb.Tweets(t)); n != 1 {
 		t.Errorf("%d tweets after running the finished command again, want still 1", n)
 	}
 	// The journal remembers the post: the third run does not send it again
 	// (no TWEET request at all) and reports the earlier tweet.
-	req3 := sb.requests(t)
-	tweets = sb.tweets(t)
+	req3 := sb.Requests(t)
+	tweets = sb.Tweets(t)
 	if s := third.summary(); s == nil || third.code != 0 || len(tweets) != 1 || s.TweetID != tweets[0].ID || !strings.Contains(s.Note, "already posted") {
 		t.Errorf("the third run should report the earlier tweet and exit 0; exit %d, summary %+v", third.code, s)
 	}

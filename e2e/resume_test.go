@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -17,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"mediaup/internal/testbin"
 	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
-	"mediaup/uploader/store"
 )
 
 // The resume run's shape: 21 segments of 1 MiB (the last one short) at
@@ -40,16 +39,16 @@ const (
 // and p finishes it under the same media ID, sending little twice.
 func TestTUIResumesInterruptedUpload(t *testing.T) {
 	requireTmux(t)
-	base := startSandbox(t, "--bandwidth", "2MB")
+	sb := testbin.StartSandbox(t, "--bandwidth", "2MB")
 	dir := t.TempDir()
 	state := filepath.Join(t.TempDir(), "state")
 	_, sum := paddedMP4(t, dir, "big.mp4", resumeSize)
 
-	killUploadAfterAcks(t, base, dir, state, "big.mp4", killAtAcked)
+	killUploadAfterAcks(t, sb, dir, state, "big.mp4", killAtAcked)
 
 	// What the killed run left in the journal (read before the TUI holds
 	// the database).
-	sessions := journalSessions(t, state)
+	sessions, _ := testbin.Journal(t, state)
 	if len(sessions) != 1 {
 		t.Fatalf("the journal holds %d upload sessions after the kill, want 1: %+v", len(sessions), sessions)
 	}
@@ -61,7 +60,7 @@ func TestTUIResumesInterruptedUpload(t *testing.T) {
 	}
 
 	// The TUI on the same state lists it, paused, before anything is pressed.
-	r := startInTmux(t, base, dir, 120, 36, []string{"env", "XDG_STATE_HOME=" + state, binary})
+	r := startInTmux(t, sb, dir, 120, 36, []string{"env", "XDG_STATE_HOME=" + state, testbin.Binary()})
 	note := fmt.Sprintf("interrupted upload, %d of %d segments on X", acked, resumeSegments)
 	s := r.waitScreen("the interrupted upload listed", func(s string) bool { return strings.Contains(s, note) })
 	row := queueRow(s, "big.mp4")
@@ -79,7 +78,7 @@ func TestTUIResumesInterruptedUpload(t *testing.T) {
 	r.keys("p")
 	var m sandbox.MediaInfo
 	poll(t, "the resumed upload to succeed on the sandbox", func() bool {
-		getJSON(t, base+"/sandbox/media/"+sess.MediaID, &m)
+		m = sb.MediaByID(t, sess.MediaID)
 		return m.State == "succeeded" || m.State == "failed"
 	})
 	if m.State != "succeeded" {
@@ -93,8 +92,7 @@ func TestTUIResumesInterruptedUpload(t *testing.T) {
 		t.Errorf("the sandbox received %d bytes for a %d-byte file: more than the %d segments in flight at the kill were sent twice",
 			m.AppendedBytes, m.TotalBytes, resumeInFlight)
 	}
-	var all []sandbox.MediaInfo
-	getJSON(t, base+"/sandbox/media", &all)
+	all := sb.Media(t)
 	if len(all) != 1 {
 		t.Errorf("the sandbox holds %d media, want the one resumed session: %+v", len(all), all)
 	}
@@ -112,21 +110,16 @@ func TestTUIResumesInterruptedUpload(t *testing.T) {
 // --segments 4 name` in dir with the demo credentials and the state
 // directory state, and kills it with SIGKILL as soon as an event reports at
 // least acks segments acknowledged. It fails the test if the upload ends any other way.
-func killUploadAfterAcks(t *testing.T, base, dir, state, name string, acks int) {
+func killUploadAfterAcks(t *testing.T, sb *testbin.Sandbox, dir, state, name string, acks int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "upload", "--json", "--chunk-size", "1MB",
+	cmd := exec.CommandContext(ctx, testbin.Binary(), "upload", "--json", "--chunk-size", "1MB",
 		"--segments", fmt.Sprint(resumeInFlight), name)
 	cmd.Dir = dir
 	home := t.TempDir()
-	acct := sandbox.DemoAccount()
-	cmd.Env = append(cleanEnv(),
-		"MEDIAUP_CONSUMER_KEY="+acct.ConsumerKey,
-		"MEDIAUP_CONSUMER_SECRET="+acct.ConsumerSecret,
-		"MEDIAUP_ACCESS_TOKEN="+acct.AccessToken,
-		"MEDIAUP_ACCESS_SECRET="+acct.AccessSecret,
-		"MEDIAUP_BASE_URL="+base,
+	// HOME overrides the inherited one: os/exec keeps a name's last value.
+	cmd.Env = append(append(testbin.CleanEnv(), sb.Env()...),
 		"XDG_STATE_HOME="+state,
 		"XDG_CONFIG_HOME="+home,
 		"HOME="+home,
@@ -164,34 +157,6 @@ func killUploadAfterAcks(t *testing.T, base, dir, state, name string, acks int) 
 	if ws, ok := ee.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("mediaup upload ended with %v, not by SIGKILL; stderr:\n%s", err, stderr.String())
 	}
-}
-
-// cleanEnv is the test's environment without anything that would point
-// mediaup at another account, config or state.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "MEDIAUP_") && !strings.HasPrefix(kv, "XDG_") && !strings.HasPrefix(kv, "HOME=") {
-			env = append(env, kv)
-		}
-	}
-	return env
-}
-
-// journalSessions reads the unfinished upload sessions from the state
-// database under state (no mediaup may hold it: bbolt locks the file).
-func journalSessions(t *testing.T, state string) []store.Session {
-	t.Helper()
-	st, err := store.Open(filepath.Join(state, "mediaup", "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sessions, err := st.Sessions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sessions
 }
 
 // queueRow is the line of the Queue pane in a captured screen that names

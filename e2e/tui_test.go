@@ -1,11 +1,7 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,33 +13,12 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"mediaup/internal/testbin"
 	"mediaup/internal/testmedia"
 	"mediaup/sandbox"
 )
 
-// binary is the mediaup built once for all tests.
-var binary string
-
-func TestMain(m *testing.M) {
-	os.Exit(buildAndRun(m))
-}
-
-func buildAndRun(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "mediaup-e2e-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "mediaup")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = ".." // the module root
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building mediaup: %v\n%s", err, out)
-		return 1
-	}
-	return m.Run()
-}
+func TestMain(m *testing.M) { testbin.Main(m) }
 
 // requireTmux fails the test when tmux is missing: CI installs it, and
 // this test is part of what CI must check.
@@ -51,51 +26,6 @@ func requireTmux(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is not installed: the end-to-end TUI test needs it (apt-get install -y tmux; .ci/run installs it)")
-	}
-}
-
-// startSandbox runs `mediaup sandbox` on a free loopback port and returns
-// its base URL; the process is stopped in t.Cleanup.
-func startSandbox(t *testing.T, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(binary, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...)...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	urlRE := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sent := false
-		for sc.Scan() {
-			if u := urlRE.FindString(sc.Text()); u != "" && !sent {
-				found <- u
-				sent = true
-			}
-		}
-	}()
-	select {
-	case u := <-found:
-		return u
-	case <-time.After(15 * time.Second):
-		t.Fatal("mediaup sandbox did not print its address")
-		return ""
 	}
 }
 
@@ -107,19 +37,19 @@ type tmuxRun struct {
 
 // startTUI starts mediaup with args in a detached tmux window of w×h on a
 // private tmux server, with the demo credentials in its environment.
-func startTUI(t *testing.T, base, dir string, w, h int, args ...string) *tmuxRun {
+func startTUI(t *testing.T, sb *testbin.Sandbox, dir string, w, h int, args ...string) *tmuxRun {
 	t.Helper()
-	return startInTmux(t, base, dir, w, h, append([]string{binary}, args...))
+	return startInTmux(t, sb, dir, w, h, append([]string{testbin.Binary()}, args...))
 }
 
 // startTUIShell runs `mediaup args` under sh with a redirect (may be ""),
 // and has sh print "mediaup exited with status N" afterwards: the test
 // then knows mediaup has ended from the screen itself, without relying on
 // tmux noticing that the pane's process died.
-func startTUIShell(t *testing.T, base, dir string, w, h int, redirect string, args ...string) *tmuxRun {
+func startTUIShell(t *testing.T, sb *testbin.Sandbox, dir string, w, h int, redirect string, args ...string) *tmuxRun {
 	t.Helper()
-	line := "'" + binary + "' " + strings.Join(args, " ") + " " + redirect + "; echo mediaup exited with status $?"
-	return startInTmux(t, base, dir, w, h, []string{"sh", "-c", line})
+	line := "'" + testbin.Binary() + "' " + strings.Join(args, " ") + " " + redirect + "; echo mediaup exited with status $?"
+	return startInTmux(t, sb, dir, w, h, []string{"sh", "-c", line})
 }
 
 // exited waits for the status line startTUIShell's shell prints and
@@ -136,22 +66,15 @@ func (r *tmuxRun) exited() string {
 }
 
 // startInTmux runs command (argv) in the tmux window; see startTUI.
-func startInTmux(t *testing.T, base, dir string, w, h int, command []string) *tmuxRun {
+func startInTmux(t *testing.T, sb *testbin.Sandbox, dir string, w, h int, command []string) *tmuxRun {
 	t.Helper()
 	requireTmux(t)
 	r := &tmuxRun{t: t, socket: fmt.Sprintf("mediaup-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()%1e6)}
-	acct := sandbox.DemoAccount()
 	cfg := t.TempDir()
-	tmuxArgs := []string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", dir,
-		"-e", "MEDIAUP_CONSUMER_KEY=" + acct.ConsumerKey,
-		"-e", "MEDIAUP_CONSUMER_SECRET=" + acct.ConsumerSecret,
-		"-e", "MEDIAUP_ACCESS_TOKEN=" + acct.AccessToken,
-		"-e", "MEDIAUP_ACCESS_SECRET=" + acct.AccessSecret,
-		"-e", "MEDIAUP_BASE_URL=" + base,
-		"-e", "XDG_CONFIG_HOME=" + cfg,
-		"-e", "XDG_STATE_HOME=" + cfg,
-		"-e", "XDG_DATA_HOME=" + cfg,
-		"-e", "HOME=" + cfg}
+	tmuxArgs := []string{"-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", dir}
+	for _, kv := range append(sb.Env(), "XDG_CONFIG_HOME="+cfg, "XDG_STATE_HOME="+cfg, "XDG_DATA_HOME="+cfg, "HOME="+cfg) {
+		tmuxArgs = append(tmuxArgs, "-e", kv)
+	}
 	tmuxArgs = append(tmuxArgs, command...)
 	// In the same command, so the option is set before mediaup can exit:
 	// the pane stays to show what it printed after the TUI.
@@ -199,37 +122,6 @@ func (r *tmuxRun) waitScreen(what string, cond func(string) bool) string {
 	return ""
 }
 
-// mediaInfo and tweetInfo are the sandbox's inspection JSON.
-type mediaInfo struct {
-	MediaID string `json:"media_id"`
-	State   string `json:"state"`
-}
-
-type tweetInfo struct {
-	ID       string   `json:"id"`
-	Text     string   `json:"text"`
-	MediaIDs []string `json:"media_ids"`
-}
-
-// getJSON reads an inspection endpoint.
-func getJSON(t *testing.T, url string, v any) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", url, resp.Status)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-}
-
 // poll calls f until it reports done.
 func poll(t *testing.T, what string, f func() bool) {
 	t.Helper()
@@ -244,12 +136,11 @@ func poll(t *testing.T, what string, f func() bool) {
 
 // succeeded waits until the sandbox holds n media, all succeeded, and
 // returns their IDs.
-func succeeded(t *testing.T, base string, n int) []string {
+func succeeded(t *testing.T, sb *testbin.Sandbox, n int) []string {
 	t.Helper()
 	var ids []string
 	poll(t, fmt.Sprintf("%d media succeeded on the sandbox", n), func() bool {
-		var ms []mediaInfo
-		getJSON(t, base+"/sandbox/media", &ms)
+		ms := sb.Media(t)
 		ids = ids[:0]
 		for _, m := range ms {
 			if m.State == "succeeded" {
@@ -262,12 +153,11 @@ func succeeded(t *testing.T, base string, n int) []string {
 }
 
 // tweets waits until the sandbox has n tweets and returns them.
-func tweets(t *testing.T, base string, n int) []tweetInfo {
+func tweets(t *testing.T, sb *testbin.Sandbox, n int) []sandbox.TweetInfo {
 	t.Helper()
-	var tws []tweetInfo
+	var tws []sandbox.TweetInfo
 	poll(t, fmt.Sprintf("%d tweets on the sandbox", n), func() bool {
-		tws = nil
-		getJSON(t, base+"/sandbox/tweets", &tws)
+		tws = sb.Tweets(t)
 		return len(tws) >= n
 	})
 	return tws
@@ -292,11 +182,11 @@ func sameSet(a, b []string) bool {
 
 func TestUploadAndPostInTmux(t *testing.T) {
 	requireTmux(t)
-	base := startSandbox(t, "--processing", "1s")
+	sb := testbin.StartSandbox(t, "--processing", "1s")
 	dir := samples(t)
-	r := startTUIShell(t, base, dir, 120, 36, "", "sample.png", "sample2.png")
+	r := startTUIShell(t, sb, dir, 120, 36, "", "sample.png", "sample2.png")
 
-	ids := succeeded(t, base, 2)
+	ids := succeeded(t, sb, 2)
 	r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
 	r.keys("c")
 	r.waitScreen("the compose pane focused", func(s string) bool { return strings.Contains(s, "ctrl+s post") })
@@ -305,7 +195,7 @@ func TestUploadAndPostInTmux(t *testing.T) {
 	r.waitScreen("the text typed", func(s string) bool { return strings.Contains(s, text) })
 	r.keys("C-s")
 
-	tws := tweets(t, base, 1)
+	tws := tweets(t, sb, 1)
 	if len(tws) != 1 {
 		t.Fatalf("%d tweets, want exactly 1: %+v", len(tws), tws)
 	}
@@ -340,10 +230,10 @@ func TestUploadAndPostInTmux(t *testing.T) {
 
 func TestSmallTerminal(t *testing.T) {
 	requireTmux(t)
-	base := startSandbox(t, "--processing", "1s")
+	sb := testbin.StartSandbox(t, "--processing", "1s")
 	dir := samples(t)
-	r := startTUI(t, base, dir, 80, 24, "sample.png", "sample2.png")
-	succeeded(t, base, 2)
+	r := startTUI(t, sb, dir, 80, 24, "sample.png", "sample2.png")
+	succeeded(t, sb, 2)
 	s := r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
 	checkFits(t, s, 80, 24)
 	for _, want := range []string{"Files", "Queue", "Compose", "sample.png", "sample2.png", "0/280"} {
@@ -363,14 +253,10 @@ func TestSmallTerminal(t *testing.T) {
 	s = r.waitScreen("the weighted count", func(s string) bool { return strings.Contains(s, "41/280") })
 	checkFits(t, s, 80, 24)
 	r.keys("C-s")
-	tws := tweets(t, base, 1)
+	tws := tweets(t, sb, 1)
 	r.waitScreen("the tweet ID", func(s string) bool { return strings.Contains(s, tws[0].ID) })
 	checkFits(t, r.screen(), 80, 24)
-	var ms []struct {
-		MediaID string `json:"media_id"`
-		AltText string `json:"alt_text"`
-	}
-	getJSON(t, base+"/sandbox/media", &ms)
+	ms := sb.Media(t)
 	alt := 0
 	for _, m := range ms {
 		if m.AltText == "A test card" {
@@ -412,7 +298,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{"bad dialect", []string{"--sandbox", "--api", "v3"}, "unknown API dialect"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(binary, c.args...)
+			cmd := exec.Command(testbin.Binary(), c.args...)
 			cmd.Env = env
 			out, err := cmd.CombinedOutput()
 			ee, ok := err.(*exec.ExitError)
@@ -430,10 +316,10 @@ func TestCommandLineErrors(t *testing.T) {
 // the terminal and stdout gets only the "path<TAB>media_id" lines.
 func TestIDsToRedirectedStdout(t *testing.T) {
 	requireTmux(t)
-	base := startSandbox(t)
+	sb := testbin.StartSandbox(t)
 	dir := samples(t)
-	r := startTUIShell(t, base, dir, 100, 30, "> ids.tsv", "sample.png", "sample2.png")
-	ids := succeeded(t, base, 2)
+	r := startTUIShell(t, sb, dir, 100, 30, "> ids.tsv", "sample.png", "sample2.png")
+	ids := succeeded(t, sb, 2)
 	r.waitScreen("both rows ready", func(s string) bool { return strings.Count(s, "✓ ready") == 2 })
 	r.keys("q")
 	if s := r.exited(); !strings.Contains(s, "mediaup exited with status 0") {
@@ -461,10 +347,10 @@ func TestIDsToRedirectedStdout(t *testing.T) {
 // all, and still marks state with attributes (bold, reverse).
 func TestNoColor(t *testing.T) {
 	requireTmux(t)
-	base := startSandbox(t)
+	sb := testbin.StartSandbox(t)
 	dir := samples(t)
-	r := startInTmux(t, base, dir, 100, 30, []string{"env", "NO_COLOR=1", "COLORTERM=truecolor", binary, "sample.png"})
-	succeeded(t, base, 1)
+	r := startInTmux(t, sb, dir, 100, 30, []string{"env", "NO_COLOR=1", "COLORTERM=truecolor", testbin.Binary(), "sample.png"})
+	succeeded(t, sb, 1)
 	r.waitScreen("the row ready", func(s string) bool { return strings.Contains(s, "✓ ready") })
 	styled := r.tmux("capture-pane", "-e", "-p", "-t", "main")
 	attrs := 0
