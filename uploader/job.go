@@ -86,6 +86,11 @@ func (j *job) run(ctx context.Context) {
 	ctx = WithRetryCounter(ctx, &j.retries)
 	err := j.upload(ctx)
 	cause := context.Cause(ctx)
+	if err != nil && cause == nil && !canRetry(err) {
+		// X refused the session for good: a later run must not resume it.
+		j.sess = nil
+		j.jr.drop()
+	}
 	j.update(true, func(ev *Event) {
 		switch {
 		case err == nil:
