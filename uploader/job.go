@@ -86,7 +86,7 @@ func (j *job) run(ctx context.Context) {
 	ctx = WithRetryCounter(ctx, &j.retries)
 	err := j.upload(ctx)
 	cause := context.Cause(ctx)
-	if err != nil && cause == nil && !canRetry(err) {
+	if err != nil && cause == nil && refusedSession(err) {
 		// X refused the session for good: a later run must not resume it.
 		j.sess = nil
 		j.jr.drop()
@@ -106,6 +106,14 @@ func (j *job) run(ctx context.Context) {
 		}
 		ev.Rate = 0
 	})
+}
+
+// refusedSession reports whether X refused the upload session itself (a
+// bad request or an unknown media ID), as opposed to the account (401/403,
+// which the user can fix and then resume) or the network.
+func refusedSession(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && (ae.StatusCode == 400 || ae.StatusCode == 404)
 }
 
 // canRetry says whether trying the same file again can help.

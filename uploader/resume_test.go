@@ -2,6 +2,7 @@ package uploader
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -161,5 +162,41 @@ func TestRetryExpiredMedia(t *testing.T) {
 	again, _ := m.Job(id)
 	if again.Phase != PhaseReady || again.MediaID == first.MediaID || again.MediaID == "" {
 		t.Fatalf("after retrying an expired media: %s %s (was %s) %v", again.Phase, again.MediaID, first.MediaID, again.Err)
+	}
+}
+
+// TestRefusedSessionLeavesJournal: a journaled session X no longer knows
+// (its answer to APPEND is 400 "Invalid media_id") fails without a retry
+// offer and leaves the journal, so the next run starts afresh and succeeds.
+func TestRefusedSessionLeavesJournal(t *testing.T) {
+	e := newEnv(t, V2, sandbox.Options{})
+	big := bigMP4(t, "", 1<<20)
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fp, err := store.FingerprintFile(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := store.SessionKey("1", e.cl.BaseURL(), string(e.cl.Dialect()), fp.SHA256, "tweet_video")
+	if err := st.Begin(store.Session{Key: key, File: fp, Account: "1", BaseURL: e.cl.BaseURL(), Dialect: string(e.cl.Dialect()),
+		Category: "tweet_video", MediaID: "1999999999999999999", ExpiresAt: time.Now().Add(time.Hour),
+		ChunkSize: 256 << 10, Segments: 4}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Client: e.cl, Store: st, Account: "1"}
+	ev := runAll(t, cfg, []string{big}, JobOptions{})[0]
+	var ae *APIError
+	if ev.Phase != PhaseFailed || ev.Retryable || !ev.Resumed || !errors.As(ev.Err, &ae) || ae.StatusCode != 400 {
+		t.Fatalf("%s retryable=%v resumed=%v: %v", ev.Phase, ev.Retryable, ev.Resumed, ev.Err)
+	}
+	if ss, _ := st.Sessions(); len(ss) != 0 {
+		t.Fatalf("refused session still journaled: %+v", ss)
+	}
+	again := runAll(t, cfg, []string{big}, JobOptions{})[0]
+	if again.Phase != PhaseReady || again.Resumed || again.MediaID == "1999999999999999999" {
+		t.Fatalf("next run: %s resumed=%v media %s: %v", again.Phase, again.Resumed, again.MediaID, again.Err)
 	}
 }
