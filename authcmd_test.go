@@ -337,7 +337,7 @@ func TestAuthBadInput(t *testing.T) {
 		{name: "stray argument", args: []string{"extra"}, want: `unexpected argument "extra"`},
 		{name: "bad profile name", args: []string{"--profile", "my profile"}, env: true, want: `profile name "my profile" is not usable`},
 		{name: "bad base URL", args: []string{"--base-url", "ftp://example.com"}, env: true, want: "--base-url: base URL \"ftp://example.com\" must start with https://"},
-		{name: "plain http off loopback", args: []string{"--base-url", "http://example.com"}, env: true, want: "not loopback"},
+		{name: "plain http off loopback", args: []string{"--base-url", "http://example.com"}, env: true, want: "which is not a loopback host"},
 		{name: "no consumer key", args: []string{"--base-url", ts.URL}, want: "no consumer key given"},
 		{name: "blank consumer key", args: []string{"--base-url", ts.URL}, stdin: "\n\n", want: "the consumer key is empty"},
 		{name: "no PIN", args: []string{"--base-url", ts.URL}, env: true, server: true, want: "no PIN given"},

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"net/url"
 	"regexp"
 	"sort"
 	"strings"
+
+	"mediaup/uploader"
 )
 
 // API dialects a profile can speak.
@@ -103,7 +104,7 @@ func (p Profile) String() string {
 	if p.BaseURL == "" {
 		parts = append(parts, "X hosts")
 	} else {
-		parts = append(parts, displayURL(p.BaseURL))
+		parts = append(parts, uploader.DisplayURL(p.BaseURL))
 	}
 	b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	return Redact(b.String(), p.Secrets()...)
@@ -120,7 +121,7 @@ func (p Profile) GoString() string {
 	}
 	s := fmt.Sprintf("config.Profile{Name:%q, ConsumerKey:%q, ConsumerSecret:%q, AccessToken:%q, AccessSecret:%q, UserID:%q, ScreenName:%q, BaseURL:%q, API:%q}",
 		p.Name, p.ConsumerKey, hide(p.ConsumerSecret), p.AccessToken, hide(p.AccessSecret),
-		p.UserID, p.ScreenName, displayURL(p.BaseURL), p.API)
+		p.UserID, p.ScreenName, uploader.DisplayURL(p.BaseURL), p.API)
 	return Redact(s, p.Secrets()...)
 }
 
@@ -200,58 +201,11 @@ func checkAPI(api string) error {
 // command-line flag, use it to name that source in the message.
 func CheckBaseURL(raw string) error { return checkBaseURL(raw) }
 
-// checkBaseURL accepts an absolute http(s) URL with a host and no user
-// information, query or fragment; plain http only to a loopback host, because
-// everything mediaup sends (signed requests, tokens, media) would otherwise
-// cross the network unencrypted.
+// checkBaseURL applies the client's own rules (uploader.CheckBaseURL), so
+// a profile is refused for exactly what the client would refuse.
 func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("base URL %q is not a valid URL; use one like https://api.example.com or http://127.0.0.1:8080", displayURL(raw))
-	}
-	shown := displayURL(raw)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("base URL %q must start with https:// (or http:// for a loopback host such as 127.0.0.1)", shown)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("base URL %q has no host; use one like https://api.example.com or http://127.0.0.1:8080", shown)
-	}
-	if u.User != nil {
-		return fmt.Errorf("base URL %q must not contain a user name or password", shown)
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return fmt.Errorf("base URL %q must not have a query or fragment", shown)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("base URL %q uses plain http to %s, which is not a loopback host; use https, or plain http only to 127.0.0.1, ::1 or localhost", shown, u.Hostname())
-	}
-	return nil
-}
-
-// isLoopback reports whether host is localhost, an address in 127.0.0.0/8, or ::1.
-func isLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	addr, err := netip.ParseAddr(host)
-	return err == nil && addr.Unmap().IsLoopback()
-}
-
-// displayURL returns raw with any user information removed, so a password
-// pasted into a base URL is not echoed back.
-func displayURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "…" + raw[i:]
-		}
-		return raw
-	}
-	if u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return strings.Replace(u.String(), "://", "://…@", 1)
+	_, err := uploader.CheckBaseURL(raw)
+	return err
 }
 
 // abbreviate shows the first four characters of a (non-secret) key.

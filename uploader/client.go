@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -153,36 +154,59 @@ func NewTransport() *http.Transport {
 	return t
 }
 
-// CheckBaseURL accepts an http(s) URL without query or fragment; plain
-// http only to a loopback host, since credentials would cross the network
-// in the clear. It returns the URL without a trailing slash.
+// CheckBaseURL accepts an absolute http(s) URL with a host and no user
+// information, query or fragment; plain http only to a loopback host,
+// because everything mediaup sends (signed requests, tokens, media) would
+// otherwise cross the network unencrypted. It returns the URL without a
+// trailing slash. Messages never echo a password pasted into the URL.
 func CheckBaseURL(raw string) (string, error) {
+	shown := DisplayURL(raw)
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("base URL %q is not a URL like https://api.x.com or http://127.0.0.1:8080", raw)
+	if err != nil {
+		return "", fmt.Errorf("base URL %q is not a valid URL; use one like https://api.example.com or http://127.0.0.1:8080", shown)
 	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !IsLoopback(u.Hostname()) {
-			return "", fmt.Errorf("base URL %q uses plain http to a host that is not loopback: use https, or http only for 127.0.0.1, ::1 or localhost", raw)
-		}
-	default:
-		return "", fmt.Errorf("base URL %q must start with https:// (or http:// for a loopback sandbox)", raw)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("base URL %q must start with https:// (or http:// for a loopback host such as 127.0.0.1)", shown)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("base URL %q must not have a query or fragment", raw)
+	if u.Host == "" || u.Hostname() == "" {
+		return "", fmt.Errorf("base URL %q has no host; use one like https://api.example.com or http://127.0.0.1:8080", shown)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("base URL %q must not contain a user name or password", shown)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q must not have a query or fragment", shown)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return "", fmt.Errorf("base URL %q uses plain http to %s, which is not a loopback host; use https, or plain http only to 127.0.0.1, ::1 or localhost", shown, u.Hostname())
 	}
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
 }
 
-// IsLoopback reports whether host names this machine.
+// IsLoopback reports whether host is localhost, an address in 127.0.0.0/8, or ::1.
 func IsLoopback(host string) bool {
-	if host == "localhost" {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	addr, err := netip.ParseAddr(host)
+	return err == nil && addr.Unmap().IsLoopback()
+}
+
+// DisplayURL returns raw with any user information removed, so a password
+// pasted into a base URL is never echoed back.
+func DisplayURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "…" + raw[i:]
+		}
+		return raw
+	}
+	if u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return strings.Replace(u.String(), "://", "://…@", 1)
 }
 
 // Dialect is the dialect this client speaks.
