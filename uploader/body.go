@@ -2,8 +2,10 @@ package uploader
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime/multipart"
+	"net/http"
 	"net/textproto"
 )
 
@@ -33,6 +35,19 @@ func multipartBody(fields []field, fileField, fileName string, src io.Reader, n 
 	}
 	body = io.MultiReader(bytes.NewReader(prefix), src, bytes.NewReader(suffix))
 	return body, w.FormDataContentType(), int64(len(prefix)) + n + int64(len(suffix))
+}
+
+// multipartRequest is a POST to u whose multipart body carries the fields
+// and, in its `media` part, exactly n bytes streamed from src.
+func multipartRequest(ctx context.Context, u string, fields []field, fileName string, src io.Reader, n int64) (*http.Request, error) {
+	body, ctype, length := multipartBody(fields, "media", fileName, src, n)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = length
+	req.Header.Set("Content-Type", ctype)
+	return req, nil
 }
 
 // quoteName keeps a file name safe inside a quoted header parameter.

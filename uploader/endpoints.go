@@ -117,14 +117,7 @@ func (c *Client) Append(ctx context.Context, mediaID string, s Segment) error {
 		fields = []field{{"segment_index", strconv.Itoa(s.Index)}}
 	}
 	cl.build = func(ctx context.Context) (*http.Request, error) {
-		body, ctype, n := multipartBody(fields, "media", "segment-"+strconv.Itoa(s.Index), s.Open(ctx), s.Size)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
-		if err != nil {
-			return nil, err
-		}
-		req.ContentLength = n
-		req.Header.Set("Content-Type", ctype)
-		return req, nil
+		return multipartRequest(ctx, u, fields, "segment-"+strconv.Itoa(s.Index), s.Open(ctx), s.Size)
 	}
 	_, _, err := c.do(ctx, cl)
 	return err
@@ -215,14 +208,7 @@ func (c *Client) SimpleUpload(ctx context.Context, name string, size int64, open
 		}
 	}
 	cl.build = func(ctx context.Context) (*http.Request, error) {
-		body, ctype, n := multipartBody(fields, "media", name, open(ctx), size)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
-		if err != nil {
-			return nil, err
-		}
-		req.ContentLength = n
-		req.Header.Set("Content-Type", ctype)
-		return req, nil
+		return multipartRequest(ctx, u, fields, name, open(ctx), size)
 	}
 	_, b, err := c.do(ctx, cl)
 	if err != nil {

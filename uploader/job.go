@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -276,7 +277,7 @@ func (j *job) simple(ctx context.Context, f *os.File, info *media.Info) error {
 	var inflight atomic.Int64
 	stop := j.ticker(ctx, func() int64 { return inflight.Load() })
 	open := func(ctx context.Context) io.Reader { return j.m.limit(ctx, io.NewSectionReader(f, 0, info.Size)) }
-	m, err := j.m.cfg.Client.SimpleUpload(ctx, baseName(j.path), info.Size, open, info.Category, j.opts.Owners,
+	m, err := j.m.cfg.Client.SimpleUpload(ctx, filepath.Base(j.path), info.Size, open, info.Category, j.opts.Owners,
 		func(n int64) { inflight.Add(n) }, func() { inflight.Store(0) })
 	stop()
 	if err != nil {
@@ -471,15 +472,6 @@ func (j *job) finish(ctx context.Context, m *Media) error {
 		}
 	})
 	return nil
-}
-
-func baseName(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' || p[i] == os.PathSeparator {
-			return p[i+1:]
-		}
-	}
-	return p
 }
 
 // rateMeter is a sliding three-second average of bytes per second.
