@@ -114,53 +114,59 @@ func (s *Store) History() ([]Ready, error) {
 }
 
 // Cleanup deletes every session and ledger entry that has expired at now,
-// and any record too damaged to read, and reports how many it removed.
+// every post record older than PostMemory, and any record too damaged to
+// read, and reports how many it removed.
 func (s *Store) Cleanup(now time.Time) (removed int, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		removed = 0
-		var dead [][]byte
-		b := tx.Bucket(bucketSessions)
-		err := b.ForEach(func(k, v []byte) error {
-			var sess Session
-			if json.Unmarshal(v, &sess) != nil || sess.Expired(now) {
-				dead = append(dead, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
+		for _, c := range []struct {
+			bucket []byte
+			dead   func(v []byte) bool
+		}{
+			{bucketSessions, func(v []byte) bool {
+				var sess Session
+				return json.Unmarshal(v, &sess) != nil || sess.Expired(now)
+			}},
+			{bucketLedger, func(v []byte) bool {
+				var r Ready
+				return json.Unmarshal(v, &r) != nil || r.Expired(now)
+			}},
+			{bucketPosts, func(v []byte) bool {
+				var p Post
+				return json.Unmarshal(v, &p) != nil || now.Sub(p.Started) > PostMemory
+			}},
+		} {
+			n, err := deleteWhere(tx.Bucket(c.bucket), c.dead)
+			if err != nil {
 				return err
 			}
+			removed += n
 		}
-		removed += len(dead)
-
-		dead = dead[:0]
-		b = tx.Bucket(bucketLedger)
-		err = b.ForEach(func(k, v []byte) error {
-			var r Ready
-			if json.Unmarshal(v, &r) != nil || r.Expired(now) {
-				dead = append(dead, bytes.Clone(k))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		removed += len(dead)
 		return nil
 	})
 	if err != nil {
 		return 0, s.wrap("cleaning up expired uploads", err)
 	}
 	return removed, nil
+}
+
+// deleteWhere deletes the records of b whose value dead picks.
+func deleteWhere(b *bolt.Bucket, dead func(v []byte) bool) (int, error) {
+	var keys [][]byte
+	if err := b.ForEach(func(k, v []byte) error {
+		if dead(v) {
+			keys = append(keys, bytes.Clone(k))
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
 }
 
 func (s *Store) decodeReady(key string, v []byte, r *Ready) error {

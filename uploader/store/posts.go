@@ -24,6 +24,10 @@ type Post struct {
 	TweetID  string    `json:"tweet_id,omitempty"` // set once X answered with the tweet
 }
 
+// PostMemory is how long a post record is kept. Its media IDs have expired
+// long before (X keeps them a day), so the same post cannot happen again.
+const PostMemory = 7 * 24 * time.Hour
+
 // Done reports whether X confirmed the post.
 func (p Post) Done() bool { return p.TweetID != "" }
 

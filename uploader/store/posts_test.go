@@ -3,6 +3,7 @@ package store
 import (
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestPostRecordSurvivesReopen: a post begun and never finished is still
@@ -44,5 +45,30 @@ func TestPostRecordSurvivesReopen(t *testing.T) {
 	}
 	if _, ok, _ := st.Post(k); ok {
 		t.Fatal("dropped post still known")
+	}
+}
+
+// TestCleanupForgetsOldPosts: post records go after PostMemory, not before.
+func TestCleanupForgetsOldPosts(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	if err := st.BeginPost(Post{Key: "k", Text: "t", Started: start}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.Cleanup(start.Add(PostMemory - time.Minute)); err != nil || n != 0 {
+		t.Fatalf("cleanup before PostMemory removed %d (%v)", n, err)
+	}
+	if _, ok, _ := st.Post("k"); !ok {
+		t.Fatal("a recent post record was removed")
+	}
+	if n, err := st.Cleanup(start.Add(PostMemory + time.Minute)); err != nil || n != 1 {
+		t.Fatalf("cleanup after PostMemory removed %d (%v)", n, err)
+	}
+	if _, ok, _ := st.Post("k"); ok {
+		t.Fatal("an old post record survived cleanup")
 	}
 }
