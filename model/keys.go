@@ -1,6 +1,9 @@
 package model
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
 
 // KeyMap is every key mediaup answers to, with the help text the help bar
 // shows. Update matches keys only through it.
@@ -106,4 +109,24 @@ func (c contextHelp) FullHelp() [][]key.Binding {
 		{k.Pause, k.Cancel, k.Retry, k.Remove, k.Attach, k.AltText, k.Owners},
 		{k.Compose, k.Leave, k.Post, k.Help, k.Quit},
 	}
+}
+
+// moveTarget is where a list's navigation key sends the cursor (before
+// clamping to the list), or ok false when msg is not a navigation key.
+func (km KeyMap) moveTarget(msg tea.KeyPressMsg, cursor, page, n int) (to int, ok bool) {
+	switch {
+	case key.Matches(msg, km.Up):
+		return cursor - 1, true
+	case key.Matches(msg, km.Down):
+		return cursor + 1, true
+	case key.Matches(msg, km.PageUp):
+		return cursor - page, true
+	case key.Matches(msg, km.PageDown):
+		return cursor + page, true
+	case key.Matches(msg, km.Home):
+		return 0, true
+	case key.Matches(msg, km.End):
+		return n - 1, true
+	}
+	return 0, false
 }

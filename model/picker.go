@@ -110,19 +110,10 @@ func (p Picker) handleKey(msg tea.KeyPressMsg) (Picker, tea.Cmd) {
 		p.offset = ui.Scroll(n, p.listRows(), p.cursor, p.offset)
 		return p, p.probeCursor()
 	}
+	if to, ok := p.km.moveTarget(msg, p.cursor, p.listRows(), n); ok {
+		return move(to)
+	}
 	switch {
-	case key.Matches(msg, p.km.Up):
-		return move(p.cursor - 1)
-	case key.Matches(msg, p.km.Down):
-		return move(p.cursor + 1)
-	case key.Matches(msg, p.km.PageUp):
-		return move(p.cursor - p.listRows())
-	case key.Matches(msg, p.km.PageDown):
-		return move(p.cursor + p.listRows())
-	case key.Matches(msg, p.km.Home):
-		return move(0)
-	case key.Matches(msg, p.km.End):
-		return move(n - 1)
 	case key.Matches(msg, p.km.Select):
 		e, path, ok := p.current()
 		if !ok || e.dir {

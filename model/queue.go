@@ -238,19 +238,8 @@ func (q Queue) handleKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 		}
 		return q, nil
 	}
-	switch {
-	case key.Matches(msg, q.km.Up):
-		return move(q.cursor - 1)
-	case key.Matches(msg, q.km.Down):
-		return move(q.cursor + 1)
-	case key.Matches(msg, q.km.PageUp):
-		return move(q.cursor - q.listRows())
-	case key.Matches(msg, q.km.PageDown):
-		return move(q.cursor + q.listRows())
-	case key.Matches(msg, q.km.Home):
-		return move(0)
-	case key.Matches(msg, q.km.End):
-		return move(n - 1)
+	if to, ok := q.km.moveTarget(msg, q.cursor, q.listRows(), n); ok {
+		return move(to)
 	}
 	ev, ok := q.Selected()
 	if !ok {
