@@ -287,11 +287,20 @@ func chunkTooLarge(n int) string {
 	return "Segment of " + strconv.Itoa(n) + " bytes is over the 5242880-byte (5 MiB) limit for one APPEND."
 }
 
-func (s *Server) v1Append(c *call) {
+// v1Media finds the media_id parameter's media for the caller or answers
+// the upload host's 400.
+func (s *Server) v1Media(c *call) *media {
 	id := c.param("media_id")
 	m := s.lookupMedia(id, c.who)
 	if m == nil {
 		c.uploadError(http.StatusBadRequest, invalidMediaID(id))
+	}
+	return m
+}
+
+func (s *Server) v1Append(c *call) {
+	m := s.v1Media(c)
+	if m == nil {
 		return
 	}
 	c.w.Header().Set("x-mediaid", m.id)
@@ -367,10 +376,8 @@ func (s *Server) finalize(c *call, m *media, v2 bool) (int, mediaBody, bool) {
 }
 
 func (s *Server) v1Finalize(c *call) {
-	id := c.param("media_id")
-	m := s.lookupMedia(id, c.who)
+	m := s.v1Media(c)
 	if m == nil {
-		c.uploadError(http.StatusBadRequest, invalidMediaID(id))
 		return
 	}
 	c.w.Header().Set("x-mediaid", m.id)
@@ -393,10 +400,8 @@ func (s *Server) status(c *call, m *media, v2 bool) (mediaBody, string) {
 }
 
 func (s *Server) v1Status(c *call) {
-	id := c.param("media_id")
-	m := s.lookupMedia(id, c.who)
+	m := s.v1Media(c)
 	if m == nil {
-		c.uploadError(http.StatusBadRequest, invalidMediaID(id))
 		return
 	}
 	b, msg := s.status(c, m, false)
