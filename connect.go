@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,6 +24,18 @@ type connectOptions struct {
 	baseURL string
 	sandbox bool
 	getenv  func(string) string
+}
+
+// register adds the connection flags to a command's flag set; withSandbox
+// adds --sandbox too (commands whose work outlives an in-process sandbox,
+// like status, leave it out).
+func (o *connectOptions) register(fs *flag.FlagSet, withSandbox bool) {
+	fs.StringVar(&o.profile, "profile", "", "profile `NAME` in the config file")
+	fs.StringVar(&o.api, "api", "", "API dialect: v2 (default) or v1.1")
+	fs.StringVar(&o.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	if withSandbox {
+		fs.BoolVar(&o.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials (and sample media) and use it")
+	}
 }
 
 // target is a ready client plus what the status line shows about it.

@@ -53,9 +53,7 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var conn connectOptions
 	jsonOut := fs.Bool("json", false, "print one JSON object on stdout")
-	fs.StringVar(&conn.profile, "profile", "", "profile `NAME` in the config file")
-	fs.StringVar(&conn.api, "api", "", "API dialect: v2 (default) or v1.1")
-	fs.StringVar(&conn.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	conn.register(fs, false)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: mediaup status [--json] [--profile NAME] [--api v2|v1.1] [--base-url URL] MEDIA_ID")
 		fmt.Fprintln(stderr, "\nAsks X once where processing of an uploaded media stands.")

@@ -26,10 +26,7 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mediaup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var conn connectOptions
-	fs.StringVar(&conn.profile, "profile", "", "profile `NAME` in the config file")
-	fs.BoolVar(&conn.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials and sample media")
-	fs.StringVar(&conn.api, "api", "", "API dialect: v2 (default) or v1.1")
-	fs.StringVar(&conn.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	conn.register(fs, true)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
