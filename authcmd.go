@@ -20,8 +20,9 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/dghubble/oauth1"
 
-	"mediaup/config"
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/internal/baseurl"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // xOAuthBase is where X serves the OAuth 1.0a PIN flow when no base URL is given.
@@ -147,7 +148,7 @@ func (a *authRun) execute() error {
 		return err
 	}
 
-	rec := &tokenRecorder{base: uploader.NewTransport()}
+	rec := &tokenRecorder{base: xapi.NewTransport()}
 	cfg := &oauth1.Config{
 		ConsumerKey:    p.ConsumerKey,
 		ConsumerSecret: p.ConsumerSecret,
@@ -255,7 +256,7 @@ func (a *authRun) chooseBaseURL(p config.Profile) (string, error) {
 	if raw == "" {
 		return xOAuthBase, nil
 	}
-	base, err := uploader.CheckBaseURL(raw)
+	base, err := baseurl.Check(raw)
 	if err != nil {
 		return "", usageErrorf("%s: %v", from, err)
 	}

@@ -16,9 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/config"
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
 )
 
 // cmdTestEnv points the config and state directories at fresh temporary
@@ -182,7 +183,7 @@ func assertNoSecrets(t *testing.T, out string, secrets ...string) {
 
 func TestAuthPINFlowSavesAWorkingProfile(t *testing.T) {
 	cfgPath := cmdTestEnv(t)
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 	demo := sandbox.DemoAccount()
 
 	// The consumer credentials are typed on stdin, like a first sign-in.
@@ -261,7 +262,7 @@ func TestAuthPINFlowSavesAWorkingProfile(t *testing.T) {
 
 func TestAuthWrongPINIsRefusedAndNothingSaved(t *testing.T) {
 	cfgPath := cmdTestEnv(t)
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 	demoEnv(t)
 	t.Setenv(config.EnvAccessToken, "")
 	t.Setenv(config.EnvAccessSecret, "")
@@ -292,7 +293,7 @@ func TestAuthWrongPINIsRefusedAndNothingSaved(t *testing.T) {
 
 func TestAuthRefusedConsumerKey(t *testing.T) {
 	cfgPath := cmdTestEnv(t)
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 	t.Setenv(config.EnvConsumerKey, "not-a-known-app")
 	t.Setenv(config.EnvConsumerSecret, "some-consumer-secret")
 	stdout, stderr := newWatchBuf(), newWatchBuf()
@@ -325,7 +326,7 @@ func TestAuthUnreachableServer(t *testing.T) {
 }
 
 func TestAuthBadInput(t *testing.T) {
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 	tests := []struct {
 		name   string
 		args   []string
@@ -421,7 +422,7 @@ func getJSON(t *testing.T, u string, v any) {
 }
 
 func TestAuthChoosesProfileLikeOtherCommands(t *testing.T) {
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 	demo := sandbox.DemoAccount()
 	app := config.Profile{ConsumerKey: demo.ConsumerKey, ConsumerSecret: demo.ConsumerSecret, BaseURL: ts.URL}
 

@@ -23,8 +23,9 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
 )
 
 // caseTimeout bounds one run of the command: a bad input must be refused
@@ -58,7 +59,7 @@ func newBadEnv(t *testing.T, opts sandbox.Options) *badEnv {
 		e.log = append(e.log, fmt.Sprintf(format, args...))
 		e.logMu.Unlock()
 	}
-	e.sb, e.ts = sandbox.NewTestServer(t, opts)
+	e.sb, e.ts = sandboxtest.New(t, opts)
 	t.Chdir(e.dir)
 	t.Setenv("HOME", filepath.Join(e.dir, "home"))
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(e.dir, "config"))

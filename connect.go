@@ -10,10 +10,10 @@ import (
 	"strings"
 	"time"
 
-	"mediaup/config"
-	"mediaup/sandbox"
-	"mediaup/uploader"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // connectOptions are the flags shared by the TUI and `upload` that decide
@@ -40,7 +40,7 @@ func (o *connectOptions) register(fs *flag.FlagSet, withSandbox bool) {
 
 // target is a ready client plus what the status line shows about it.
 type target struct {
-	client  *uploader.Client
+	client  *xapi.Client
 	account string // @handle or user ID, for display
 	// journalKey names the X account in the resume journal: the user ID
 	// when known, else the public part of the access token.
@@ -58,7 +58,7 @@ func connect(o connectOptions) (*target, error) {
 	}
 	t := &target{stop: func() {}}
 	if o.api != "" {
-		d, err := uploader.ParseDialect(o.api)
+		d, err := xapi.ParseDialect(o.api)
 		if err != nil {
 			return nil, fmt.Errorf("--api: %w", err)
 		}
@@ -105,13 +105,13 @@ func connect(o connectOptions) (*target, error) {
 			return nil, err
 		}
 	}
-	dialect, err := uploader.ParseDialect(p.APIOrDefault())
+	dialect, err := xapi.ParseDialect(p.APIOrDefault())
 	if err != nil {
 		t.stop()
 		return nil, err
 	}
-	c, err := uploader.NewClient(uploader.Options{
-		Credentials: uploader.Credentials{ConsumerKey: p.ConsumerKey, ConsumerSecret: p.ConsumerSecret,
+	c, err := xapi.NewClient(xapi.Options{
+		Credentials: xapi.Credentials{ConsumerKey: p.ConsumerKey, ConsumerSecret: p.ConsumerSecret,
 			AccessToken: p.AccessToken, AccessSecret: p.AccessSecret},
 		Dialect: dialect,
 		BaseURL: p.BaseURL,

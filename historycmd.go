@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"mediaup/config"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/uploader/store"
 )
 
 // historyJSON is one line of `mediaup history --json`.

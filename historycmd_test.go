@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/config"
-	"mediaup/sandbox"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
+	"github.com/mediaup/mediaup/uploader/store"
 )
 
 func runHistoryCmd(args ...string) (code int, stdout, stderr string) {
@@ -68,7 +69,7 @@ func TestHistoryEmpty(t *testing.T) {
 func TestHistoryListsUploadsNewestFirst(t *testing.T) {
 	cmdTestEnv(t)
 	demoEnv(t)
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 	demo := sandbox.DemoAccount()
 
 	png := sampleFile(t, "sample.png")

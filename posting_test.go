@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"mediaup/sandbox"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader/store"
 )
 
 // TestPostNeverRepeatedBlindly: running a finished `upload --post` again

@@ -12,8 +12,8 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"mediaup/uploader"
-	"mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/media"
 )
 
 // reporter shows `upload` progress: JSON lines on stdout with --json, a

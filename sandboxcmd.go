@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox"
 )
 
 // runSandbox serves the local X API until interrupted.

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/config"
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/sandbox"
 )
 
 // The account's two secrets: distinctive, and full of characters that

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"mediaup/config"
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // statusJSON is what `mediaup status --json` prints: one object.
@@ -95,7 +95,7 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 		msg := scrub(err.Error())
 		if *jsonOut {
 			out := statusJSON{MediaID: id, Error: msg}
-			var ae *uploader.APIError
+			var ae *xapi.APIError
 			if errors.As(err, &ae) {
 				out.Refusal = &statusRefusedJS{HTTPStatus: ae.StatusCode, Code: ae.Code, Message: scrub(ae.Message)}
 			}
@@ -120,7 +120,7 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 
 // statusOf summarises a STATUS answer. A media without processing_info is
 // one X has nothing more to do with: ready.
-func statusOf(m *uploader.Media, now time.Time) statusJSON {
+func statusOf(m *xapi.Media, now time.Time) statusJSON {
 	out := statusJSON{OK: true, MediaID: m.ID, MediaKey: m.Key, State: "succeeded"}
 	if p := m.Processing; p != nil {
 		out.State = p.State
@@ -148,7 +148,7 @@ func statusOf(m *uploader.Media, now time.Time) statusJSON {
 }
 
 // printStatus writes the readable form: one "field: value" line each.
-func printStatus(w io.Writer, m *uploader.Media, s statusJSON, now time.Time) {
+func printStatus(w io.Writer, m *xapi.Media, s statusJSON, now time.Time) {
 	fmt.Fprintf(w, "media     %s\n", s.MediaID)
 	if s.MediaKey != "" {
 		fmt.Fprintf(w, "key       %s\n", s.MediaKey)
@@ -168,7 +168,7 @@ func printStatus(w io.Writer, m *uploader.Media, s statusJSON, now time.Time) {
 		fmt.Fprintf(w, "expires   %s (%s)\n", m.ExpiresAt.Local().Format("2006-01-02 15:04:05 MST"), untilText(m.ExpiresAt, now))
 	}
 	if e := s.ProcessingError; e != nil {
-		fmt.Fprintf(w, "error     %s\n", (&uploader.ProcessingError{Code: e.Code, Name: e.Name, Message: e.Message}).Error())
+		fmt.Fprintf(w, "error     %s\n", (&xapi.ProcessingError{Code: e.Code, Name: e.Name, Message: e.Message}).Error())
 	}
 }
 

@@ -12,9 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // statusClock is the sandbox's clock in status tests: processing advances
@@ -45,17 +46,17 @@ func finalizedVideo(t *testing.T, base string) string {
 		t.Fatal(err)
 	}
 	d := sandbox.DemoAccount()
-	c, err := uploader.NewClient(uploader.Options{BaseURL: base, Credentials: uploader.Credentials{
+	c, err := xapi.NewClient(xapi.Options{BaseURL: base, Credentials: xapi.Credentials{
 		ConsumerKey: d.ConsumerKey, ConsumerSecret: d.ConsumerSecret, AccessToken: d.AccessToken, AccessSecret: d.AccessSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	m, err := c.Init(ctx, uploader.InitRequest{TotalBytes: int64(len(data)), MediaType: "video/mp4", Category: "tweet_video"})
+	m, err := c.Init(ctx, xapi.InitRequest{TotalBytes: int64(len(data)), MediaType: "video/mp4", Category: "tweet_video"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Append(ctx, m.ID, uploader.Segment{Index: 0, Size: int64(len(data)),
+	err = c.Append(ctx, m.ID, xapi.Segment{Index: 0, Size: int64(len(data)),
 		Open: func(context.Context) io.Reader { return bytes.NewReader(data) }})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func TestStatusFollowsProcessing(t *testing.T) {
 	cmdTestEnv(t)
 	demoEnv(t)
 	clock := &statusClock{now: time.Now()}
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{Now: clock.Now, Processing: 10 * time.Second})
+	_, ts := sandboxtest.New(t, sandbox.Options{Now: clock.Now, Processing: 10 * time.Second})
 	id := finalizedVideo(t, ts.URL)
 
 	clock.Advance(5 * time.Second)
@@ -121,7 +122,7 @@ func TestStatusShowsProcessingError(t *testing.T) {
 	cmdTestEnv(t)
 	demoEnv(t)
 	clock := &statusClock{now: time.Now()}
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{Now: clock.Now, Processing: 4 * time.Second, FailProcessing: 1, Seed: 7})
+	_, ts := sandboxtest.New(t, sandbox.Options{Now: clock.Now, Processing: 4 * time.Second, FailProcessing: 1, Seed: 7})
 	id := finalizedVideo(t, ts.URL)
 	clock.Advance(5 * time.Second)
 
@@ -150,7 +151,7 @@ func TestStatusShowsProcessingError(t *testing.T) {
 func TestStatusRefused(t *testing.T) {
 	cmdTestEnv(t)
 	demoEnv(t)
-	_, ts := sandbox.NewTestServer(t, sandbox.Options{})
+	_, ts := sandboxtest.New(t, sandbox.Options{})
 
 	code, out, errOut := runStatusCmd("--base-url", ts.URL, "1234567890123")
 	if code != exitFailed {

@@ -12,9 +12,9 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
-	"mediaup/config"
-	"mediaup/model"
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/model"
+	"github.com/mediaup/mediaup/uploader"
 )
 
 // runTUI runs the terminal UI: `mediaup [--profile NAME] [--sandbox] [--api

@@ -14,11 +14,12 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"mediaup/config"
-	"mediaup/uploader"
-	"mediaup/uploader/media"
-	"mediaup/uploader/store"
-	"mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // altFlags collects repeatable --alt values: TEXT for every file, or FILE=TEXT for one.
@@ -190,8 +191,8 @@ func (r *uploadRun) preflight(chunk int64) (code int, err error) {
 		if k, v, ok := strings.Cut(a, "="); ok && r.isFile(k) {
 			a, which = v, "--alt text for "+k
 		}
-		if n := len([]rune(a)); n > uploader.MaxAltText {
-			return exitUsage, fmt.Errorf("%s is %d characters, over X's %d-character limit for alt text; nothing uploaded", which, n, uploader.MaxAltText)
+		if n := len([]rune(a)); n > xapi.MaxAltText {
+			return exitUsage, fmt.Errorf("%s is %d characters, over X's %d-character limit for alt text; nothing uploaded", which, n, xapi.MaxAltText)
 		}
 	}
 	if !r.posting {
@@ -414,7 +415,7 @@ func (r *uploadRun) postOnce(t *target, st *store.Store, mediaIDs []string, sum 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	tw, err := t.client.PostTweet(ctx, r.post, mediaIDs)
 	cancel()
-	var ae *uploader.APIError
+	var ae *xapi.APIError
 	switch {
 	case err == nil:
 		sum.TweetID = tw.ID

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"mediaup/config"
+	"github.com/mediaup/mediaup/config"
 )
 
 const twoProfiles = `default = "work"

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/internal/baseurl"
 )
 
 // API dialects a profile can speak.
@@ -104,7 +104,7 @@ func (p Profile) String() string {
 	if p.BaseURL == "" {
 		parts = append(parts, "X hosts")
 	} else {
-		parts = append(parts, uploader.DisplayURL(p.BaseURL))
+		parts = append(parts, baseurl.Display(p.BaseURL))
 	}
 	b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	return Redact(b.String(), p.Secrets()...)
@@ -121,7 +121,7 @@ func (p Profile) GoString() string {
 	}
 	s := fmt.Sprintf("config.Profile{Name:%q, ConsumerKey:%q, ConsumerSecret:%q, AccessToken:%q, AccessSecret:%q, UserID:%q, ScreenName:%q, BaseURL:%q, API:%q}",
 		p.Name, p.ConsumerKey, hide(p.ConsumerSecret), p.AccessToken, hide(p.AccessSecret),
-		p.UserID, p.ScreenName, uploader.DisplayURL(p.BaseURL), p.API)
+		p.UserID, p.ScreenName, baseurl.Display(p.BaseURL), p.API)
 	return Redact(s, p.Secrets()...)
 }
 
@@ -201,10 +201,10 @@ func checkAPI(api string) error {
 // command-line flag, use it to name that source in the message.
 func CheckBaseURL(raw string) error { return checkBaseURL(raw) }
 
-// checkBaseURL applies the client's own rules (uploader.CheckBaseURL), so
-// a profile is refused for exactly what the client would refuse.
+// checkBaseURL applies the client's own rule (package baseurl), so a
+// profile is refused for exactly what the client would refuse.
 func checkBaseURL(raw string) error {
-	_, err := uploader.CheckBaseURL(raw)
+	_, err := baseurl.Check(raw)
 	return err
 }
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mediaup/config"
+	"github.com/mediaup/mediaup/config"
 )
 
 // Secrets from X's own documentation examples, plus ones with characters that

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mediaup/config"
+	"github.com/mediaup/mediaup/config"
 )
 
 // env returns a getenv over a fixed map, so table cases do not share state.

@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testbin"
-	"mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/internal/testbin"
+	"github.com/mediaup/mediaup/internal/testmedia"
 )
 
 // The shape of the crash run. 64 MiB at 4 × 2.5 MB/s is about 7 s of pure

@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testbin"
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/internal/testbin"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
 )
 
 // The resume run's shape: 21 segments of 1 MiB (the last one short) at

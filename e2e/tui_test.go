@@ -13,9 +13,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/internal/testbin"
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/internal/testbin"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
 )
 
 func TestMain(m *testing.M) { testbin.Main(m) }

@@ -13,9 +13,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"mediaup/ui"
-	"mediaup/uploader"
-	"mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/ui"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // Manager is what the TUI needs of the upload engine; *uploader.Manager is
@@ -33,9 +34,9 @@ type Manager interface {
 	Events() <-chan uploader.Event
 }
 
-// Poster posts a tweet; *uploader.Client is one.
+// Poster posts a tweet; *xapi.Client is one.
 type Poster interface {
-	PostTweet(ctx context.Context, text string, mediaIDs []string) (*uploader.Tweet, error)
+	PostTweet(ctx context.Context, text string, mediaIDs []string) (*xapi.Tweet, error)
 }
 
 // Config sets up an App.
@@ -106,7 +107,7 @@ type App struct {
 	noticeErr bool
 	now       time.Time
 
-	posted  []uploader.Tweet
+	posted  []xapi.Tweet
 	postErr error // the last post's error, nil after a success
 }
 
@@ -158,7 +159,7 @@ func (a *App) Init() tea.Cmd {
 }
 
 // Posted returns the tweets posted in this session.
-func (a *App) Posted() []uploader.Tweet { return a.posted }
+func (a *App) Posted() []xapi.Tweet { return a.posted }
 
 // PostErr is the last post's error; nil when it succeeded or none was tried.
 func (a *App) PostErr() error { return a.postErr }

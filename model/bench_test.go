@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader"
 )
 
 // bigQueue is an app with n jobs in mixed phases.

@@ -5,8 +5,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/ui"
-	"mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/ui"
+	"github.com/mediaup/mediaup/uploader/tweet"
 )
 
 // Compose is the tweet editor: a text area, X's weighted count, the chips

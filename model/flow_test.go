@@ -14,8 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"mediaup/sandbox"
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
+	"github.com/mediaup/mediaup/uploader"
 )
 
 // The flows run the real program (teatest, 100×30, colour profile pinned
@@ -53,7 +54,7 @@ func startFlow(t *testing.T, dir string, files []string, opts sandbox.Options) *
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
-	sb, ts := sandbox.NewTestServer(t, opts)
+	sb, ts := sandboxtest.New(t, opts)
 	acct := sandbox.DemoAccount()
 	client := newClient(t, ts.URL, nil)
 	mgr := uploader.NewManager(uploader.Config{Client: client, Workers: 4})

@@ -4,7 +4,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/ui"
+	"github.com/mediaup/mediaup/ui"
 )
 
 // Help is the help bar: one line of the focused pane's keys, or with `?`

@@ -15,13 +15,15 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // The Update tests run the App on the real engine: a real uploader.Manager
-// and *uploader.Client talking to the sandbox over loopback HTTP. Update is
+// and *xapi.Client talking to the sandbox over loopback HTTP. Update is
 // still driven as a plain function: a test feeds it messages (key presses,
 // event batches it makes up, or the batches the engine really sends) and
 // looks at the model; what a key did is checked on the engine (Job,
@@ -34,12 +36,12 @@ var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // off and the clock stopped at testNow.
 type setup struct {
 	sandbox  sandbox.Options
-	manager  uploader.Config       // Client is filled in
-	creds    *uploader.Credentials // nil: the demo account's
-	files    []string              // queued at start (Config.Files)
-	startDir string                // "" = a fresh empty folder
-	profile  colorprofile.Profile  // Unknown = ASCII
-	now      func() time.Time      // nil = always testNow
+	manager  uploader.Config      // Client is filled in
+	creds    *xapi.Credentials    // nil: the demo account's
+	files    []string             // queued at start (Config.Files)
+	startDir string               // "" = a fresh empty folder
+	profile  colorprofile.Profile // Unknown = ASCII
+	now      func() time.Time     // nil = always testNow
 }
 
 // env is one App on the real engine.
@@ -47,7 +49,7 @@ type env struct {
 	t   testing.TB
 	app *App
 	mgr *uploader.Manager
-	cl  *uploader.Client
+	cl  *xapi.Client
 	sb  *sandbox.Server
 	url string // the sandbox's base URL
 
@@ -58,7 +60,7 @@ type env struct {
 // an App on the manager at w×h. Everything is stopped in t.Cleanup.
 func newEnv(t testing.TB, w, h int, s setup) *env {
 	t.Helper()
-	sb, ts := sandbox.NewTestServer(t, s.sandbox)
+	sb, ts := sandboxtest.New(t, s.sandbox)
 	cl := newClient(t, ts.URL, s.creds)
 	cfg := s.manager
 	cfg.Client = cl
@@ -93,13 +95,13 @@ func newTestApp(t testing.TB, w, h int) *App { return newEnv(t, w, h, setup{}).a
 
 // newClient is a v2 client for the sandbox at base with the demo account's
 // credentials, or creds when given.
-func newClient(t testing.TB, base string, creds *uploader.Credentials) *uploader.Client {
+func newClient(t testing.TB, base string, creds *xapi.Credentials) *xapi.Client {
 	t.Helper()
 	c := demoCredentials()
 	if creds != nil {
 		c = *creds
 	}
-	cl, err := uploader.NewClient(uploader.Options{Credentials: c, Dialect: uploader.V2, BaseURL: base})
+	cl, err := xapi.NewClient(xapi.Options{Credentials: c, Dialect: xapi.V2, BaseURL: base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,9 +109,9 @@ func newClient(t testing.TB, base string, creds *uploader.Credentials) *uploader
 }
 
 // demoCredentials are the sandbox demo account's four OAuth values.
-func demoCredentials() uploader.Credentials {
+func demoCredentials() xapi.Credentials {
 	a := sandbox.DemoAccount()
-	return uploader.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
+	return xapi.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret,
 		AccessToken: a.AccessToken, AccessSecret: a.AccessSecret}
 }
 

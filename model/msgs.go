@@ -10,8 +10,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"mediaup/uploader"
-	"mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/media"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // maxBatch bounds one eventsMsg so a flood of events still lets the UI draw.
@@ -122,7 +123,7 @@ type queueFilesMsg struct{ paths []string }
 
 // tweetPostedMsg is the outcome of a post.
 type tweetPostedMsg struct {
-	tweet *uploader.Tweet
+	tweet *xapi.Tweet
 	err   error
 }
 

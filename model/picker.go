@@ -10,8 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/ui"
-	"mediaup/uploader/media"
+	"github.com/mediaup/mediaup/ui"
+	"github.com/mediaup/mediaup/uploader/media"
 )
 
 // probeResult is a cached probe of one file; pending until probedMsg.

@@ -14,10 +14,11 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"mediaup/ui"
-	"mediaup/uploader"
-	"mediaup/uploader/media"
-	"mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/ui"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // editKind is which text input of the queue is open.
@@ -280,7 +281,7 @@ func (q Queue) handleKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 		if ev.Kind == string(media.Video) {
 			return q, notify(name+": X takes alt text for images and GIFs only", true)
 		}
-		return q, q.openInput(editAlt, ev.Job, "alt text: ", q.alt[ev.Job], uploader.MaxAltText)
+		return q, q.openInput(editAlt, ev.Job, "alt text: ", q.alt[ev.Job], xapi.MaxAltText)
 	case key.Matches(msg, q.km.Owners):
 		return q, q.openInput(editOwners, ev.Job, "owners: ", strings.Join(q.owners[ev.Job], ","), 0)
 	}
@@ -317,8 +318,8 @@ func (q Queue) handleEditKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 		switch q.editing {
 		case editAlt:
 			text := strings.TrimSpace(value)
-			if n := len([]rune(text)); n > uploader.MaxAltText {
-				return q, notify(fmt.Sprintf("alt text is %d characters, over X's %d limit", n, uploader.MaxAltText), true)
+			if n := len([]rune(text)); n > xapi.MaxAltText {
+				return q, notify(fmt.Sprintf("alt text is %d characters, over X's %d limit", n, xapi.MaxAltText), true)
 			}
 			q.alt[q.editJob] = text
 			q.closeInput()

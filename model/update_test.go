@@ -16,7 +16,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
-	"mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 func TestListenDrainsWhatIsQueued(t *testing.T) {
@@ -111,7 +112,7 @@ func TestFailedRowSaysWhetherRetryHelps(t *testing.T) {
 	creds.ConsumerSecret = "not-the-secret"
 	e := newEnv(t, 160, 30, setup{creds: &creds, files: []string{filepath.Join(sampleFiles(t), "sample.png")}})
 	e.until("sample.png failed", e.rowIs(1, uploader.PhaseFailed))
-	var ae *uploader.APIError
+	var ae *xapi.APIError
 	if j := e.job(1); !errors.As(j.Err, &ae) || ae.StatusCode != 401 || j.Retryable {
 		t.Fatalf("the engine should report a 401 that retrying cannot fix: %v (retryable %v)", j.Err, j.Retryable)
 	}
@@ -432,9 +433,9 @@ func TestAltTextLimit(t *testing.T) {
 	send(a, "tab")
 	apply(a, readyEv(1, "/m/a.png", "image"))
 	send(a, "a")
-	typeText(a, strings.Repeat("x", uploader.MaxAltText+20))
-	if n := len([]rune(a.queue.input.Value())); n != uploader.MaxAltText {
-		t.Errorf("alt text input holds %d characters, want at most %d", n, uploader.MaxAltText)
+	typeText(a, strings.Repeat("x", xapi.MaxAltText+20))
+	if n := len([]rune(a.queue.input.Value())); n != xapi.MaxAltText {
+		t.Errorf("alt text input holds %d characters, want at most %d", n, xapi.MaxAltText)
 	}
 }
 
@@ -620,7 +621,7 @@ func TestFailedPostKeepsTheText(t *testing.T) {
 	if s := screen(a); !strings.Contains(s, "duplicate content") {
 		t.Errorf("X's reason should be shown:\n%s", s)
 	}
-	var ae *uploader.APIError
+	var ae *xapi.APIError
 	if !errors.As(a.PostErr(), &ae) || ae.StatusCode != 403 {
 		t.Errorf("PostErr should report X's 403, got %v", a.PostErr())
 	}

@@ -116,7 +116,7 @@
 // Options.Latency is added before every API response. Options.Bandwidth
 // limits how fast each connection's request bytes are read (a token bucket per
 // connection that starts empty, so N bytes take at least N/rate); Listen and
-// NewTestServer apply it. Options.Faults is the fraction of media requests
+// sandboxtest.New apply it. Options.Faults is the fraction of media requests
 // (INIT, APPEND, FINALIZE, STATUS, uploads, metadata; never posts, OAuth or
 // inspection) that get one of: a TCP reset after about half the body; 500;
 // 503; 429 with a reset 1-2 s ahead and retry-after: 1; a stall of 20 s (or

@@ -38,7 +38,7 @@ func getJSON(t *testing.T, u string, v any) int {
 // clock, the inspection contract, and a post.
 func TestV2VideoFlow(t *testing.T) {
 	clock := newFakeClock()
-	s, ts := NewTestServer(t, Options{Now: clock.Now, Processing: 10 * time.Second, Seed: 1})
+	s, ts := newTestServer(t, Options{Now: clock.Now, Processing: 10 * time.Second, Seed: 1})
 	c := newClient(t, ts, DemoAccount(), clock)
 	video := mp4Bytes(3*1000 + 17)
 
@@ -175,7 +175,7 @@ func TestV2VideoFlow(t *testing.T) {
 
 func TestV1StatusShapesAndCountdown(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now, Processing: 4 * time.Second})
+	_, ts := newTestServer(t, Options{Now: clock.Now, Processing: 4 * time.Second})
 	c := newClient(t, ts, DemoAccount(), clock)
 	g := gifBytes(t, 40, 30, 3, 0)
 	id, r := c.uploadV1(g, "image/gif", "tweet_gif", 500)
@@ -211,7 +211,7 @@ func TestV1StatusShapesAndCountdown(t *testing.T) {
 
 func TestProcessingZeroSucceedsAtFirstStatus(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now})
+	_, ts := newTestServer(t, Options{Now: clock.Now})
 	c := newClient(t, ts, DemoAccount(), clock)
 	id, r := c.uploadV2(mp4Bytes(5000), "video/mp4", "tweet_video", 4096)
 	if r.code != http.StatusOK || r.data(t)["processing_info"].(map[string]any)["state"] != "pending" {
@@ -231,7 +231,7 @@ func TestProcessingZeroSucceedsAtFirstStatus(t *testing.T) {
 
 func TestProcessingFailures(t *testing.T) {
 	clock := newFakeClock()
-	s, ts := NewTestServer(t, Options{Now: clock.Now, Processing: 10 * time.Second, FailProcessing: 1, Seed: 3})
+	s, ts := newTestServer(t, Options{Now: clock.Now, Processing: 10 * time.Second, FailProcessing: 1, Seed: 3})
 	c := newClient(t, ts, DemoAccount(), clock)
 	id, _ := c.uploadV1(mp4Bytes(3000), "video/mp4", "tweet_video", 3000)
 	clock.Advance(6 * time.Second)
@@ -260,7 +260,7 @@ func TestProcessingFailures(t *testing.T) {
 	// A PNG announced as video/mp4 with a category is accepted and fails in
 	// processing as InvalidMedia, even with FailProcessing = 0.
 	clock2 := newFakeClock()
-	_, ts2 := NewTestServer(t, Options{Now: clock2.Now})
+	_, ts2 := newTestServer(t, Options{Now: clock2.Now})
 	c2 := newClient(t, ts2, DemoAccount(), clock2)
 	id, r = c2.uploadV2(pngBytes(t, 8, 8, 0), "video/mp4", "tweet_video", 1<<20)
 	if r.code != http.StatusOK {

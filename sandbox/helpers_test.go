@@ -432,3 +432,19 @@ func mp4Bytes(size int) []byte {
 	}
 	return b
 }
+
+// newTestServer is sandboxtest.New for the sandbox's own tests, which
+// cannot import that package (it imports this one).
+func newTestServer(t testing.TB, opts Options) (*Server, *httptest.Server) {
+	t.Helper()
+	s := New(opts)
+	ts := httptest.NewUnstartedServer(s)
+	ts.Listener = s.shape(ts.Listener)
+	ts.Start()
+	t.Cleanup(func() {
+		s.Close()
+		ts.CloseClientConnections()
+		ts.Close()
+	})
+	return s, ts
+}

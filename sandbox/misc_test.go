@@ -18,7 +18,7 @@ func TestPINFlow(t *testing.T) {
 		logs = append(logs, fmt.Sprintf(format, args...))
 		mu.Unlock()
 	}
-	_, ts := NewTestServer(t, Options{Logf: logf})
+	_, ts := newTestServer(t, Options{Logf: logf})
 	app := DemoAccount()
 	app.AccessToken, app.AccessSecret = "", ""
 	c := newClient(t, ts, app, nil)
@@ -89,7 +89,7 @@ func TestPINFlow(t *testing.T) {
 }
 
 func TestV2PathsNeedOAuth(t *testing.T) {
-	_, ts := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
 	for _, p := range []string{"/2/media/upload/initialize", "/2/tweets", "/2/media/metadata", "/1.1/statuses/update.json"} {
 		resp, err := http.Post(ts.URL+p, "application/json", strings.NewReader(`{}`))
 		if err != nil {
@@ -112,7 +112,7 @@ func TestV2PathsNeedOAuth(t *testing.T) {
 }
 
 func TestInspectionEndpoints(t *testing.T) {
-	_, ts := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
 	var media []MediaInfo
 	if code := getJSON(t, ts.URL+"/sandbox/media", &media); code != http.StatusOK || media == nil || len(media) != 0 {
 		t.Fatalf("empty media list: %d %v", code, media)

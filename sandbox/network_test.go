@@ -125,7 +125,7 @@ func TestFaultsEveryMediaRequest(t *testing.T) {
 // TestUploadSurvivesFaultsWithRetries: a client that retries each request
 // finishes a chunked upload through a 30 % fault rate, intact.
 func TestUploadSurvivesFaultsWithRetries(t *testing.T) {
-	s, ts := NewTestServer(t, Options{Faults: 0.3, Seed: 7})
+	s, ts := newTestServer(t, Options{Faults: 0.3, Seed: 7})
 	c := newClient(t, ts, DemoAccount(), nil)
 	c.hc = &http.Client{Timeout: 500 * time.Millisecond}
 	try := func(mk func() *prepared, ok int) result {
@@ -166,7 +166,7 @@ func TestUploadSurvivesFaultsWithRetries(t *testing.T) {
 
 func TestBandwidthLowerBound(t *testing.T) {
 	const rate = 200_000 // bytes per second
-	_, ts := NewTestServer(t, Options{Bandwidth: rate})
+	_, ts := newTestServer(t, Options{Bandwidth: rate})
 	c := newClient(t, ts, DemoAccount(), nil)
 	data := pngBytes(t, 10, 10, 300_000)
 	start := time.Now()
@@ -181,7 +181,7 @@ func TestBandwidthLowerBound(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
-	_, ts := NewTestServer(t, Options{Latency: 150 * time.Millisecond})
+	_, ts := newTestServer(t, Options{Latency: 150 * time.Millisecond})
 	c := newClient(t, ts, DemoAccount(), nil)
 	start := time.Now()
 	if r := c.v1Init("image/png", 10, "", ""); r.code != http.StatusAccepted {
@@ -194,7 +194,7 @@ func TestLatency(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now})
+	_, ts := newTestServer(t, Options{Now: clock.Now})
 	c := newClient(t, ts, DemoAccount(), clock)
 	reset := strconv.FormatInt(clock.Now().Add(15*time.Minute).Unix(), 10)
 	for i := 1; i <= 200; i++ {

@@ -247,7 +247,7 @@ func handHeader(method, rawURL string, signedBody url.Values, a Account, ts int6
 
 func TestHandSignedRequestVerifies(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now})
+	_, ts := newTestServer(t, Options{Now: clock.Now})
 	a := DemoAccount()
 	send := func(header string, body url.Values) (int, string) {
 		req, _ := http.NewRequest("POST", ts.URL+"/1.1/media/upload.json?command=INIT", strings.NewReader(body.Encode()))
@@ -322,7 +322,7 @@ func wantAuthError(t *testing.T, code int, body string, xcode int) {
 
 func TestTimestampWindowAndNonceReplay(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now})
+	_, ts := newTestServer(t, Options{Now: clock.Now})
 	c := newClient(t, ts, DemoAccount(), clock)
 	for _, tc := range []struct {
 		skew time.Duration
@@ -355,7 +355,7 @@ func TestTimestampWindowAndNonceReplay(t *testing.T) {
 
 func TestOAuthParamsInFormBody(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now})
+	_, ts := newTestServer(t, Options{Now: clock.Now})
 	c := newClient(t, ts, DemoAccount(), clock)
 	c.oauthInBody = true
 	r := c.do("POST", "/1.1/media/upload.json", nil, url.Values{"command": {"INIT"}, "total_bytes": {"257"}, "media_type": {"image/png"}})

@@ -125,7 +125,7 @@ func mediaFile(t *testing.T, cs cassette) []byte {
 }
 
 func replay(t *testing.T, cs cassette) {
-	_, ts := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
 	c := newClient(t, ts, DemoAccount(), nil)
 	var file []byte
 	for _, it := range cs.Interactions {

@@ -49,7 +49,7 @@ func wantInvalid(t *testing.T, r result, msg string) {
 
 func TestSegmentRules(t *testing.T) {
 	clock := newFakeClock()
-	s, ts := NewTestServer(t, Options{Now: clock.Now})
+	s, ts := newTestServer(t, Options{Now: clock.Now})
 	c := newClient(t, ts, DemoAccount(), clock)
 	png := pngBytes(t, 16, 16, 3000)
 
@@ -123,7 +123,7 @@ func TestSegmentRules(t *testing.T) {
 }
 
 func TestSizeLimitsAtInit(t *testing.T) {
-	_, ts := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
 	c := newClient(t, ts, DemoAccount(), nil)
 	for _, tc := range []struct {
 		mediaType, category string
@@ -156,7 +156,7 @@ func TestSizeLimitsAtInit(t *testing.T) {
 }
 
 func TestV2InitIsStrict(t *testing.T) {
-	_, ts := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
 	c := newClient(t, ts, DemoAccount(), nil)
 	for _, tc := range []struct {
 		body string
@@ -184,7 +184,7 @@ func TestV2InitIsStrict(t *testing.T) {
 
 func TestExpiry(t *testing.T) {
 	clock := newFakeClock()
-	s, ts := NewTestServer(t, Options{Now: clock.Now})
+	s, ts := newTestServer(t, Options{Now: clock.Now})
 	c := newClient(t, ts, DemoAccount(), clock)
 	png := pngBytes(t, 4, 4, 0)
 	ready, _ := c.uploadV1(png, "image/png", "", 1<<20)
@@ -204,7 +204,7 @@ func TestExpiry(t *testing.T) {
 
 func TestPostRules(t *testing.T) {
 	clock := newFakeClock()
-	_, ts := NewTestServer(t, Options{Now: clock.Now, Processing: time.Minute})
+	_, ts := newTestServer(t, Options{Now: clock.Now, Processing: time.Minute})
 	c := newClient(t, ts, DemoAccount(), clock)
 	var photos []string
 	for i := 0; i < 5; i++ {
@@ -320,8 +320,8 @@ func TestWeightedLength(t *testing.T) {
 }
 
 func TestAltText(t *testing.T) {
-	_, ts := NewTestServer(t, Options{})
-	_, ts2 := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
+	_, ts2 := newTestServer(t, Options{})
 	for _, srv := range []struct {
 		v2 bool
 	}{{false}, {true}} {
@@ -359,7 +359,7 @@ func TestAltText(t *testing.T) {
 }
 
 func TestSimpleAndOneShotUploads(t *testing.T) {
-	_, ts := NewTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{})
 	c := newClient(t, ts, DemoAccount(), nil)
 	jpg := jpegBytes(t, 30, 20, 0)
 	// v1.1 simple with base64 media_data in a urlencoded body.

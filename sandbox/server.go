@@ -10,11 +10,9 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -166,22 +164,6 @@ func (s *Server) Close() error {
 		return srv.Close()
 	}
 	return nil
-}
-
-// NewTestServer starts the sandbox on a loopback httptest server with
-// Options.Bandwidth shaping applied; both are closed by t.Cleanup.
-func NewTestServer(t testing.TB, opts Options) (*Server, *httptest.Server) {
-	t.Helper()
-	s := New(opts)
-	ts := httptest.NewUnstartedServer(s)
-	ts.Listener = s.shape(ts.Listener)
-	ts.Start()
-	t.Cleanup(func() {
-		s.Close()
-		ts.CloseClientConnections()
-		ts.Close()
-	})
-	return s, ts
 }
 
 // wait sleeps for d unless the request ends or the server closes first; it

@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // BenchmarkWANSpeedup uploads a 16 MB video over a shaped link (100 ms
@@ -67,7 +68,7 @@ func timeUpload(b *testing.B, cfg Config, file string) time.Duration {
 
 func newBenchEnv(b *testing.B, opts sandbox.Options) *env {
 	b.Helper()
-	return newEnv(b, V2, opts)
+	return newEnv(b, xapi.V2, opts)
 }
 
 // BenchmarkMemoryFlat uploads a 16 MB and a 256 MB video to a sandbox in
@@ -80,7 +81,7 @@ func newBenchEnv(b *testing.B, opts sandbox.Options) *env {
 func BenchmarkMemoryFlat(b *testing.B) {
 	base := startSandboxProcess(b)
 	a := sandbox.DemoAccount()
-	cl, err := NewClient(Options{BaseURL: base, Credentials: Credentials{a.ConsumerKey, a.ConsumerSecret, a.AccessToken, a.AccessSecret}})
+	cl, err := xapi.NewClient(xapi.Options{BaseURL: base, Credentials: xapi.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret, AccessToken: a.AccessToken, AccessSecret: a.AccessSecret}})
 	if err != nil {
 		b.Fatal(err)
 	}

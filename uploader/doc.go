@@ -1,7 +1,7 @@
-// Package uploader is mediaup's engine: an OAuth 1.0a signed client for X's
-// media upload API in both dialects (v2 and v1.1), the per-file upload job
-// (INIT, APPEND with several segments in flight, FINALIZE, STATUS polling)
-// and the Manager that runs many jobs at once and reports their progress as
-// Events. It imports no UI package; the TUI and the headless command both sit
-// on top of it.
+// Package uploader is mediaup's engine: the per-file upload job (INIT,
+// APPEND with several segments in flight, FINALIZE, STATUS polling), the
+// Manager that runs many jobs at once and reports their progress as Events,
+// the resume journal, the Poster that every post goes through (recorded
+// before it is sent, never sent twice) and the preflight rules both faces
+// share. It talks to X only through package xapi and imports no UI package.
 package uploader

@@ -12,9 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // lostFinalize stands in front of the sandbox. The first FINALIZE is
@@ -67,7 +68,7 @@ func TestResumeAfterFinalizeAnswerLost(t *testing.T) {
 	}
 	file := filepath.Join(dir, "sample.mp4")
 	a := sandbox.DemoAccount()
-	cl, err := NewClient(Options{BaseURL: srv.URL, Credentials: Credentials{a.ConsumerKey, a.ConsumerSecret, a.AccessToken, a.AccessSecret}})
+	cl, err := xapi.NewClient(xapi.Options{BaseURL: srv.URL, Credentials: xapi.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret, AccessToken: a.AccessToken, AccessSecret: a.AccessSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestResumeAfterFinalizeAnswerLost(t *testing.T) {
 	if n := h.finalizes.Load(); n != 2 {
 		t.Errorf("%d FINALIZE requests, want 2 (the lost one and the refused one)", n)
 	}
-	var ae *APIError
+	var ae *xapi.APIError
 	if errors.As(ev.Err, &ae) {
 		t.Errorf("ready job carries an error: %v", ev.Err)
 	}

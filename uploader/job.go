@@ -11,7 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/media"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // job is one file's upload. Its Event (ev) and cancel func are guarded by
@@ -25,8 +26,8 @@ type job struct {
 	cancel context.CancelCauseFunc
 
 	removed bool
-	sess    *session // open upload session; kept across pause and retry
-	ready   *Media   // set once X has the media, so a retry only redoes alt text
+	sess    *session    // open upload session; kept across pause and retry
+	ready   *xapi.Media // set once X has the media, so a retry only redoes alt text
 	retries atomic.Int64
 	dirty   bool     // state changed since the last event (guarded by m.mu)
 	jr      *journal // the job's records in the store; nil without one
@@ -84,7 +85,7 @@ func (j *job) setPhase(p Phase) { j.update(true, func(ev *Event) { ev.Phase = p 
 
 // run drives the job and turns its outcome into the final event.
 func (j *job) run(ctx context.Context) {
-	ctx = WithRetryCounter(ctx, &j.retries)
+	ctx = xapi.WithRetryCounter(ctx, &j.retries)
 	err := j.upload(ctx)
 	cause := context.Cause(ctx)
 	if err != nil && cause == nil && refusedSession(err) {
@@ -113,15 +114,15 @@ func (j *job) run(ctx context.Context) {
 // bad request or an unknown media ID), as opposed to the account (401/403,
 // which the user can fix and then resume) or the network.
 func refusedSession(err error) bool {
-	var ae *APIError
+	var ae *xapi.APIError
 	return errors.As(err, &ae) && (ae.StatusCode == 400 || ae.StatusCode == 404)
 }
 
 // canRetry says whether trying the same file again can help.
 func canRetry(err error) bool {
 	var re *media.RuleError
-	var pe *ProcessingError
-	var ae *APIError
+	var pe *xapi.ProcessingError
+	var ae *xapi.APIError
 	switch {
 	case errors.As(err, &re), errors.As(err, &pe):
 		return false
@@ -130,7 +131,7 @@ func canRetry(err error) bool {
 	case errors.Is(err, errPollCap), errors.Is(err, errChanged):
 		return true
 	}
-	return retryable(err) || errors.Is(err, context.DeadlineExceeded)
+	return xapi.Retryable(err) || errors.Is(err, context.DeadlineExceeded)
 }
 
 var (
@@ -184,7 +185,7 @@ func (j *job) upload(ctx context.Context) error {
 		switch {
 		case ready != nil:
 			j.update(true, func(ev *Event) { ev.Reused = true })
-			return j.finish(ctx, &Media{ID: ready.MediaID, Key: ready.MediaKey, ExpiresAt: ready.ExpiresAt})
+			return j.finish(ctx, &xapi.Media{ID: ready.MediaID, Key: ready.MediaKey, ExpiresAt: ready.ExpiresAt})
 		case sess != nil:
 			// The journal key includes the content's hash, just computed: the
 			// content is the same even if the file was touched since.
@@ -205,7 +206,7 @@ func (j *job) upload(ctx context.Context) error {
 			return j.simple(ctx, f, info)
 		}
 		j.setPhase(PhaseUploading)
-		m, err := cfg.Client.Init(ctx, InitRequest{TotalBytes: info.Size, MediaType: info.MIME, Category: info.Category, AdditionalOwners: j.opts.Owners})
+		m, err := cfg.Client.Init(ctx, xapi.InitRequest{TotalBytes: info.Size, MediaType: info.MIME, Category: info.Category, AdditionalOwners: j.opts.Owners})
 		if err != nil {
 			return j.fail(err)
 		}
@@ -235,11 +236,15 @@ func (j *job) upload(ctx context.Context) error {
 		}
 	}
 	j.setPhase(PhaseProcessing)
-	var m *Media
+	var m *xapi.Media
 	if s.finalized {
 		m, err = cfg.Client.Status(ctx, s.mediaID) // FINALIZE went through before the interruption
 	} else {
-		m, err = cfg.Client.finalize(ctx, s.mediaID, finalizeSent)
+		if finalizeSent {
+			m, err = cfg.Client.FinalizeResumed(ctx, s.mediaID)
+		} else {
+			m, err = cfg.Client.Finalize(ctx, s.mediaID)
+		}
 	}
 	if err != nil {
 		return j.fail(err)
@@ -247,7 +252,7 @@ func (j *job) upload(ctx context.Context) error {
 	s.finalized = true
 	j.jr.finalized()
 	if m, err = j.poll(ctx, m); err != nil {
-		var pe *ProcessingError
+		var pe *xapi.ProcessingError
 		if errors.As(err, &pe) {
 			j.sess = nil // X refused the media: a retry must upload afresh
 			j.jr.drop()
@@ -318,7 +323,7 @@ func (j *job) appendAll(ctx context.Context, f *os.File, s *session) error {
 			for i := range todo {
 				off, size := int64(i)*s.chunk, s.segSize(i)
 				var sent atomic.Int64
-				seg := Segment{Index: i, Offset: off, Size: size,
+				seg := xapi.Segment{Index: i, Offset: off, Size: size,
 					Open: func(ctx context.Context) io.Reader {
 						return j.m.limit(ctx, io.NewSectionReader(f, off, size))
 					},
@@ -400,7 +405,7 @@ func (j *job) ticker(ctx context.Context, sent func() int64) (stop func()) {
 }
 
 // poll waits for X's processing, honouring check_after_secs, up to PollCap.
-func (j *job) poll(ctx context.Context, m *Media) (*Media, error) {
+func (j *job) poll(ctx context.Context, m *xapi.Media) (*xapi.Media, error) {
 	cfg := j.m.cfg
 	start := cfg.Now()
 	id := m.ID
@@ -414,7 +419,7 @@ func (j *job) poll(ctx context.Context, m *Media) (*Media, error) {
 		if p.Done() {
 			if p != nil && (p.Error != nil || p.State == "failed") {
 				if p.Error == nil {
-					p.Error = &ProcessingError{Message: "X could not process the media and gave no reason"}
+					p.Error = &xapi.ProcessingError{Message: "X could not process the media and gave no reason"}
 				}
 				//lint:ignore ST1005 X is the service's name, and the file name is prefixed by the caller
 				return nil, fmt.Errorf("X could not process it: %w", p.Error)
@@ -448,7 +453,7 @@ func (j *job) poll(ctx context.Context, m *Media) (*Media, error) {
 }
 
 // finish sets alt text if asked and publishes the ready media.
-func (j *job) finish(ctx context.Context, m *Media) error {
+func (j *job) finish(ctx context.Context, m *xapi.Media) error {
 	if j.ready != m {
 		j.jr.finish(m, j.m.cfg.Now())
 	}

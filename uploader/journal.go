@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"mediaup/uploader/media"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // journal ties one job to its records in the store: the session being
@@ -18,7 +19,7 @@ type journal struct {
 	fp  store.Fingerprint
 	acc string
 	cat string
-	c   *Client
+	c   *xapi.Client
 }
 
 // openJournal fingerprints the file and looks for what the store already
@@ -87,7 +88,7 @@ func (jr *journal) finalized() {
 }
 
 // finish moves the session to the ledger of ready media.
-func (jr *journal) finish(m *Media, now time.Time) {
+func (jr *journal) finish(m *xapi.Media, now time.Time) {
 	if jr == nil {
 		return
 	}
@@ -114,7 +115,7 @@ func sessionFrom(s *store.Session) *session {
 
 // Resumable lists the journal's unfinished uploads that this client could
 // continue: same account, host and dialect, not expired, file still there.
-func Resumable(st *store.Store, c *Client, account string, now time.Time) ([]store.Session, error) {
+func Resumable(st *store.Store, c *xapi.Client, account string, now time.Time) ([]store.Session, error) {
 	all, err := st.Sessions()
 	if err != nil {
 		return nil, err

@@ -9,12 +9,13 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // Config sets up a Manager.
 type Config struct {
-	Client    *Client
+	Client    *xapi.Client
 	Workers   int           // files uploading at once; default 3
 	Segments  int           // APPENDs in flight per file; default 4
 	ChunkSize int64         // preferred chunk size; 0 = 4 MiB (grown when a file would need over 1000 segments)
@@ -102,7 +103,7 @@ func NewManager(cfg Config) *Manager {
 func (m *Manager) Events() <-chan Event { return m.out }
 
 // Client is the client the manager uploads with (the UI posts with it too).
-func (m *Manager) Client() *Client { return m.cfg.Client }
+func (m *Manager) Client() *xapi.Client { return m.cfg.Client }
 
 // Add queues a file and returns its job ID. The file is probed when a
 // worker takes it; a bad file fails with the reason and never reaches X.
@@ -243,8 +244,8 @@ func (m *Manager) Remove(id JobID) error {
 // SetAltText sets a job's alt text: at once on X if the media is ready,
 // else when it becomes ready.
 func (m *Manager) SetAltText(id JobID, text string) error {
-	if n := len([]rune(text)); n > MaxAltText {
-		return fmt.Errorf("alt text is %d characters, over X's %d limit", n, MaxAltText)
+	if n := len([]rune(text)); n > xapi.MaxAltText {
+		return fmt.Errorf("alt text is %d characters, over X's %d limit", n, xapi.MaxAltText)
 	}
 	m.mu.Lock()
 	j, err := m.lookupLocked(id)

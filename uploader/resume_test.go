@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/sandbox"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // TestResumeAcrossManagers stops a manager mid-upload (as a quit or crash
@@ -18,7 +19,7 @@ import (
 // resumable and finishes it with the same media ID, re-sending at most the
 // segments that were in flight.
 func TestResumeAcrossManagers(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{Bandwidth: 2 << 20})
+	e := newEnv(t, xapi.V2, sandbox.Options{Bandwidth: 2 << 20})
 	big := bigMP4(t, e.sample("sample.mp4"), 3<<20)
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
@@ -97,7 +98,7 @@ func TestResumeAcrossManagers(t *testing.T) {
 // not (the journal keys sessions by content hash) resumes instead of
 // failing as "changed during upload".
 func TestResumeAfterTouch(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{Bandwidth: 2 << 20})
+	e := newEnv(t, xapi.V2, sandbox.Options{Bandwidth: 2 << 20})
 	big := bigMP4(t, "", 3<<20)
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
@@ -133,7 +134,7 @@ func TestResumeAfterTouch(t *testing.T) {
 // TestRetryExpiredMedia: a ready job whose media ID has expired can be
 // retried and is uploaded again under a new media ID.
 func TestRetryExpiredMedia(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{})
+	e := newEnv(t, xapi.V2, sandbox.Options{})
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
@@ -169,7 +170,7 @@ func TestRetryExpiredMedia(t *testing.T) {
 // (its answer to APPEND is 400 "Invalid media_id") fails without a retry
 // offer and leaves the journal, so the next run starts afresh and succeeds.
 func TestRefusedSessionLeavesJournal(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{})
+	e := newEnv(t, xapi.V2, sandbox.Options{})
 	big := bigMP4(t, "", 1<<20)
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
@@ -188,7 +189,7 @@ func TestRefusedSessionLeavesJournal(t *testing.T) {
 	}
 	cfg := Config{Client: e.cl, Store: st, Account: "1"}
 	ev := runAll(t, cfg, []string{big}, JobOptions{})[0]
-	var ae *APIError
+	var ae *xapi.APIError
 	if ev.Phase != PhaseFailed || ev.Retryable || !ev.Resumed || !errors.As(ev.Err, &ae) || ae.StatusCode != 400 {
 		t.Fatalf("%s retryable=%v resumed=%v: %v", ev.Phase, ev.Retryable, ev.Resumed, ev.Err)
 	}

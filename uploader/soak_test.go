@@ -25,10 +25,12 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
-	"mediaup/uploader/media"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
+	"github.com/mediaup/mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // The soak's shape: 30 real media through a sandbox that faults 15 % of
@@ -82,9 +84,9 @@ func (c *soakTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // and once everything is closed no goroutine may be left behind.
 // Both dialects run; -short keeps only v2, X's current API.
 func TestSoakUnderFaults(t *testing.T) {
-	for _, d := range []Dialect{V2, V11} {
+	for _, d := range []xapi.Dialect{xapi.V2, xapi.V11} {
 		t.Run(string(d), func(t *testing.T) {
-			if d != V2 && testing.Short() {
+			if d != xapi.V2 && testing.Short() {
 				t.Skip("-short: the v1.1 soak repeats the v2 one in the retired dialect")
 			}
 			soak(t, d)
@@ -92,7 +94,7 @@ func TestSoakUnderFaults(t *testing.T) {
 	}
 }
 
-func soak(t *testing.T, dialect Dialect) {
+func soak(t *testing.T, dialect xapi.Dialect) {
 	baseline := runtime.NumGoroutine()
 	seed := time.Now().UnixNano()
 	t.Logf("sandbox seed %d (faults also depend on request order, so a rerun is similar, not identical)", seed)
@@ -100,14 +102,14 @@ func soak(t *testing.T, dialect Dialect) {
 	dir := t.TempDir()
 	files := soakFiles(t, dir, rand.New(rand.NewSource(seed)))
 
-	sb, ts := sandbox.NewTestServer(t, sandbox.Options{Faults: soakFaults, Bandwidth: soakBandwidth,
+	sb, ts := sandboxtest.New(t, sandbox.Options{Faults: soakFaults, Bandwidth: soakBandwidth,
 		Processing: 500 * time.Millisecond, Seed: seed})
 	base := ts.URL
 
-	tr := &soakTransport{base: NewTransport()}
+	tr := &soakTransport{base: xapi.NewTransport()}
 	a := sandbox.DemoAccount()
-	cl, err := NewClient(Options{Dialect: dialect, BaseURL: base, Transport: tr, StallTimeout: soakStall, RetryFor: soakRetryFor,
-		Credentials: Credentials{a.ConsumerKey, a.ConsumerSecret, a.AccessToken, a.AccessSecret}})
+	cl, err := xapi.NewClient(xapi.Options{Dialect: dialect, BaseURL: base, Transport: tr, StallTimeout: soakStall, RetryFor: soakRetryFor,
+		Credentials: xapi.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret, AccessToken: a.AccessToken, AccessSecret: a.AccessSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +236,7 @@ func soak(t *testing.T, dialect Dialect) {
 	for _, id := range append(slices.Clone(ready[media.GIF]), ready[media.Video]...) {
 		groups = append(groups, []string{id})
 	}
-	var posted []*Tweet
+	var posted []*xapi.Tweet
 	for i, g := range groups {
 		pctx, pcancel := context.WithTimeout(context.Background(), 20*time.Second)
 		tw, err := m.Client().PostTweet(pctx, fmt.Sprintf("soak post %d of %d: %s", i+1, len(groups), readyAlt[g[0]]), g)

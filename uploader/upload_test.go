@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/internal/testmedia"
-	"mediaup/sandbox"
+	"github.com/mediaup/mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
+	"github.com/mediaup/mediaup/xapi"
 )
 
 // env is a sandbox on loopback plus a client for its demo account.
@@ -24,20 +26,20 @@ type env struct {
 	sb   *sandbox.Server
 	url  string
 	dir  string // the sample media
-	cl   *Client
+	cl   *xapi.Client
 	opts sandbox.Options
 }
 
-func newEnv(t testing.TB, d Dialect, opts sandbox.Options) *env {
+func newEnv(t testing.TB, d xapi.Dialect, opts sandbox.Options) *env {
 	t.Helper()
-	sb, srv := sandbox.NewTestServer(t, opts)
+	sb, srv := sandboxtest.New(t, opts)
 	dir := t.TempDir()
 	if _, err := testmedia.WriteTo(dir); err != nil {
 		t.Fatal(err)
 	}
 	a := sandbox.DemoAccount()
-	cl, err := NewClient(Options{Dialect: d, BaseURL: srv.URL, StallTimeout: 5 * time.Second, RetryFor: 20 * time.Second,
-		Credentials: Credentials{a.ConsumerKey, a.ConsumerSecret, a.AccessToken, a.AccessSecret}})
+	cl, err := xapi.NewClient(xapi.Options{Dialect: d, BaseURL: srv.URL, StallTimeout: 5 * time.Second, RetryFor: 20 * time.Second,
+		Credentials: xapi.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: a.ConsumerSecret, AccessToken: a.AccessToken, AccessSecret: a.AccessSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +128,7 @@ func bigMP4(t testing.TB, _ string, size int64) string {
 // TestUploadSamplesBothDialects uploads the PNG, GIF and MP4 samples in
 // each dialect and checks the bytes X assembled are the file's bytes.
 func TestUploadSamplesBothDialects(t *testing.T) {
-	for _, d := range []Dialect{V2, V11} {
+	for _, d := range []xapi.Dialect{xapi.V2, xapi.V11} {
 		t.Run(string(d), func(t *testing.T) {
 			e := newEnv(t, d, sandbox.Options{Processing: 200 * time.Millisecond})
 			files := []string{e.sample("sample.png"), e.sample("sample.gif"), e.sample("sample.mp4")}
@@ -158,7 +160,7 @@ func TestUploadSamplesBothDialects(t *testing.T) {
 // TestPostTweetsCarryExactMediaIDs posts two images in one tweet and a
 // video in another, in both dialects.
 func TestPostTweetsCarryExactMediaIDs(t *testing.T) {
-	for _, d := range []Dialect{V2, V11} {
+	for _, d := range []xapi.Dialect{xapi.V2, xapi.V11} {
 		t.Run(string(d), func(t *testing.T) {
 			e := newEnv(t, d, sandbox.Options{Processing: 100 * time.Millisecond})
 			evs := runAll(t, Config{Client: e.cl}, []string{e.sample("sample.png"), e.sample("sample2.png"), e.sample("sample.mp4")}, JobOptions{})
@@ -193,7 +195,7 @@ func TestPostTweetsCarryExactMediaIDs(t *testing.T) {
 // TestChunkedLargeFileManySegmentsInFlight sends a 9 MB video in 1 MB
 // segments, four at a time, and checks X assembled it byte for byte.
 func TestChunkedLargeFileManySegmentsInFlight(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{})
+	e := newEnv(t, xapi.V2, sandbox.Options{})
 	big := bigMP4(t, e.sample("sample.mp4"), 9<<20+12345)
 	evs := runAll(t, Config{Client: e.cl, ChunkSize: 1 << 20, Segments: 4}, []string{big}, JobOptions{})
 	ev := evs[0]
@@ -209,15 +211,15 @@ func TestChunkedLargeFileManySegmentsInFlight(t *testing.T) {
 
 // TestWrongConsumerSecret is refused with X's message and posts nothing.
 func TestWrongConsumerSecret(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{})
+	e := newEnv(t, xapi.V2, sandbox.Options{})
 	a := sandbox.DemoAccount()
-	bad, err := NewClient(Options{BaseURL: e.url, Credentials: Credentials{a.ConsumerKey, "not-the-secret", a.AccessToken, a.AccessSecret}})
+	bad, err := xapi.NewClient(xapi.Options{BaseURL: e.url, Credentials: xapi.Credentials{ConsumerKey: a.ConsumerKey, ConsumerSecret: "not-the-secret", AccessToken: a.AccessToken, AccessSecret: a.AccessSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	evs := runAll(t, Config{Client: bad}, []string{e.sample("sample.png")}, JobOptions{})
 	ev := evs[0]
-	var ae *APIError
+	var ae *xapi.APIError
 	if ev.Phase != PhaseFailed || !errors.As(ev.Err, &ae) || ae.StatusCode != 401 || ae.Code != 32 {
 		t.Fatalf("want 401 code 32, got %s %v", ev.Phase, ev.Err)
 	}
@@ -239,7 +241,7 @@ func TestWrongConsumerSecret(t *testing.T) {
 
 // TestBadFileNeverReachesX: a refused file fails at probing, with no request.
 func TestBadFileNeverReachesX(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{})
+	e := newEnv(t, xapi.V2, sandbox.Options{})
 	fake := filepath.Join(t.TempDir(), "photo.png")
 	os.WriteFile(fake, []byte("this is not a picture at all, just some text"), 0o644)
 	evs := runAll(t, Config{Client: e.cl}, []string{fake, filepath.Join(e.dir, "missing.png")}, JobOptions{})
@@ -258,10 +260,10 @@ func TestBadFileNeverReachesX(t *testing.T) {
 // TestProcessingFailureIsFinal reports X's error name and message and does
 // not offer a retry.
 func TestProcessingFailureIsFinal(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{Processing: 100 * time.Millisecond, FailProcessing: 1})
+	e := newEnv(t, xapi.V2, sandbox.Options{Processing: 100 * time.Millisecond, FailProcessing: 1})
 	evs := runAll(t, Config{Client: e.cl}, []string{e.sample("sample.mp4")}, JobOptions{})
 	ev := evs[0]
-	var pe *ProcessingError
+	var pe *xapi.ProcessingError
 	if ev.Phase != PhaseFailed || !errors.As(ev.Err, &pe) || pe.Name == "" || ev.Retryable {
 		t.Fatalf("%s retryable=%v %v", ev.Phase, ev.Retryable, ev.Err)
 	}
@@ -272,7 +274,7 @@ func TestProcessingFailureIsFinal(t *testing.T) {
 
 // TestAltTextAndOwners reach X with the media.
 func TestAltTextAndOwners(t *testing.T) {
-	for _, d := range []Dialect{V2, V11} {
+	for _, d := range []xapi.Dialect{xapi.V2, xapi.V11} {
 		t.Run(string(d), func(t *testing.T) {
 			e := newEnv(t, d, sandbox.Options{})
 			owner := sandbox.PartnerAccount().UserID
@@ -289,7 +291,7 @@ func TestAltTextAndOwners(t *testing.T) {
 // TestPauseResumeKeepsMediaID pauses mid-upload on a slow link and resumes
 // with the same media ID, sending only what was not acknowledged.
 func TestPauseResumeKeepsMediaID(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{Bandwidth: 2 << 20})
+	e := newEnv(t, xapi.V2, sandbox.Options{Bandwidth: 2 << 20})
 	big := bigMP4(t, e.sample("sample.mp4"), 4<<20)
 	m := NewManager(Config{Client: e.cl, ChunkSize: 256 << 10, Segments: 2})
 	defer m.Close()
@@ -339,7 +341,7 @@ func TestPauseResumeKeepsMediaID(t *testing.T) {
 
 // TestCancelAndRetry: a canceled job can be retried to completion.
 func TestCancelAndRetry(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{Bandwidth: 1 << 20})
+	e := newEnv(t, xapi.V2, sandbox.Options{Bandwidth: 1 << 20})
 	big := bigMP4(t, e.sample("sample.mp4"), 3<<20)
 	m := NewManager(Config{Client: e.cl, ChunkSize: 256 << 10})
 	defer m.Close()
@@ -379,7 +381,7 @@ func TestCancelAndRetry(t *testing.T) {
 // TestProgressEventsAreThrottled: about one progress event per job per
 // 100 ms, plus phase changes, however many segments are acknowledged.
 func TestProgressEventsAreThrottled(t *testing.T) {
-	e := newEnv(t, V2, sandbox.Options{Bandwidth: 4 << 20})
+	e := newEnv(t, xapi.V2, sandbox.Options{Bandwidth: 4 << 20})
 	big := bigMP4(t, e.sample("sample.mp4"), 4<<20)
 	m := NewManager(Config{Client: e.cl, ChunkSize: 64 << 10, Segments: 4})
 	defer m.Close()

@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"mediaup/sandbox"
-	"mediaup/uploader/store"
+	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader/store"
 )
 
 // binary is the path Main built; "" before it has.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gabriel-vasile/mimetype"
 
-	"mediaup/internal/testmedia"
+	"github.com/mediaup/mediaup/internal/testmedia"
 )
 
 func read(t *testing.T, name string) []byte {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/media"
 )
 
 // ValidateText checks a post's text before it is sent: it must be valid UTF-8

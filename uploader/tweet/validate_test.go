@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"mediaup/uploader/media"
+	"github.com/mediaup/mediaup/uploader/media"
 )
 
 func TestValidateText(t *testing.T) {

@@ -1,4 +1,4 @@
-package uploader
+package xapi
 
 import (
 	"bytes"
@@ -56,7 +56,7 @@ func jsonRequest(ctx context.Context, u string, v any) (*http.Request, error) {
 // side; only the ID of the answer that arrived is ever used.
 // https://docs.x.com/x-api/media/initialize-media-upload
 func (c *Client) Init(ctx context.Context, r InitRequest) (*Media, error) {
-	cl := call{endpoint: "INIT", retry: retryable}
+	cl := call{endpoint: "INIT", retry: Retryable}
 	if c.dialect == V11 {
 		form := url.Values{"command": {"INIT"}, "total_bytes": {strconv.FormatInt(r.TotalBytes, 10)}, "media_type": {r.MediaType}}
 		if r.Category != "" {
@@ -107,7 +107,7 @@ type Segment struct {
 // with an empty body. A segment is safe to repeat, so faults are retried.
 // https://docs.x.com/x-api/media/append-media-upload
 func (c *Client) Append(ctx context.Context, mediaID string, s Segment) error {
-	cl := call{endpoint: "APPEND", retry: retryable, progress: s.Progress, restart: s.Restart}
+	cl := call{endpoint: "APPEND", retry: Retryable, progress: s.Progress, restart: s.Restart}
 	u := c.uploadBase + "/2/media/upload/" + url.PathEscape(mediaID) + "/append"
 	var fields []field
 	if c.dialect == V11 {
@@ -132,12 +132,18 @@ func (c *Client) Finalize(ctx context.Context, mediaID string) (*Media, error) {
 	return c.finalize(ctx, mediaID, false)
 }
 
+// FinalizeResumed is Finalize for a session resumed with every segment
+// acknowledged: an earlier run may already have sent FINALIZE, so a refusal
+// is settled by STATUS as for a retried attempt.
+func (c *Client) FinalizeResumed(ctx context.Context, mediaID string) (*Media, error) {
+	return c.finalize(ctx, mediaID, true)
+}
+
 // finalize is Finalize; sentBefore says an earlier run may already have
-// sent FINALIZE for this session (it was resumed with every segment
-// acknowledged), so a refusal is settled by STATUS as for a retried attempt.
+// sent it.
 func (c *Client) finalize(ctx context.Context, mediaID string, sentBefore bool) (*Media, error) {
 	attempts := 0
-	cl := call{endpoint: "FINALIZE", retry: retryable}
+	cl := call{endpoint: "FINALIZE", retry: Retryable}
 	if c.dialect == V11 {
 		form := url.Values{"command": {"FINALIZE"}, "media_id": {mediaID}}
 		cl.build = func(ctx context.Context) (*http.Request, error) {
@@ -169,7 +175,7 @@ func (c *Client) finalize(ctx context.Context, mediaID string, sentBefore bool) 
 // https://docs.x.com/x-api/media/get-media-upload-status
 func (c *Client) Status(ctx context.Context, mediaID string) (*Media, error) {
 	u := c.mediaPath() + "?" + url.Values{"command": {"STATUS"}, "media_id": {mediaID}}.Encode()
-	cl := call{endpoint: "STATUS", retry: retryable, build: func(ctx context.Context) (*http.Request, error) {
+	cl := call{endpoint: "STATUS", retry: Retryable, build: func(ctx context.Context) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	}}
 	_, b, err := c.do(ctx, cl)
@@ -184,7 +190,7 @@ func (c *Client) Status(ctx context.Context, mediaID string) (*Media, error) {
 // the size bytes of the file for every attempt.
 // https://docs.x.com/x-api/media/media-upload
 func (c *Client) SimpleUpload(ctx context.Context, name string, size int64, open func(ctx context.Context) io.Reader, category string, owners []string, progress func(int64), restart func()) (*Media, error) {
-	cl := call{endpoint: "UPLOAD", retry: retryable, progress: progress, restart: restart}
+	cl := call{endpoint: "UPLOAD", retry: Retryable, progress: progress, restart: restart}
 	u := c.mediaPath()
 	var fields []field
 	if c.dialect == V11 {
@@ -233,7 +239,7 @@ func (c *Client) SetAltText(ctx context.Context, mediaID, text string) error {
 		u = c.uploadBase + "/2/media/metadata"
 		body = map[string]any{"id": mediaID, "metadata": map[string]any{"alt_text": map[string]string{"text": text}}}
 	}
-	cl := call{endpoint: "METADATA", retry: retryable, build: func(ctx context.Context) (*http.Request, error) {
+	cl := call{endpoint: "METADATA", retry: Retryable, build: func(ctx context.Context) (*http.Request, error) {
 		return jsonRequest(ctx, u, body)
 	}}
 	_, _, err := c.do(ctx, cl)

@@ -1,4 +1,4 @@
-package uploader
+package xapi
 
 import (
 	"encoding/json"

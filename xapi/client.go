@@ -1,4 +1,4 @@
-package uploader
+package xapi
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/cenkalti/backoff/v5"
 	"github.com/dghubble/oauth1"
+	"github.com/mediaup/mediaup/internal/baseurl"
 )
 
 // Dialect is which of X's two media APIs the client speaks.
@@ -52,7 +52,7 @@ func (c Credentials) String() string {
 }
 
 // GoString keeps %#v from printing the secrets too.
-func (c Credentials) GoString() string { return "uploader.Credentials{" + c.String() + "}" }
+func (c Credentials) GoString() string { return "xapi.Credentials{" + c.String() + "}" }
 
 // Real X hosts, used when no base URL is given.
 const (
@@ -115,7 +115,7 @@ func NewClient(o Options) (*Client, error) {
 		c.now = time.Now
 	}
 	if o.BaseURL != "" {
-		base, err := CheckBaseURL(o.BaseURL)
+		base, err := baseurl.Check(o.BaseURL)
 		if err != nil {
 			return nil, err
 		}
@@ -152,61 +152,6 @@ func NewTransport() *http.Transport {
 	t.WriteBufferSize = 128 << 10 // fewer, larger writes for segment bodies
 	t.ReadBufferSize = 32 << 10
 	return t
-}
-
-// CheckBaseURL accepts an absolute http(s) URL with a host and no user
-// information, query or fragment; plain http only to a loopback host,
-// because everything mediaup sends (signed requests, tokens, media) would
-// otherwise cross the network unencrypted. It returns the URL without a
-// trailing slash. Messages never echo a password pasted into the URL.
-func CheckBaseURL(raw string) (string, error) {
-	shown := DisplayURL(raw)
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", fmt.Errorf("base URL %q is not a valid URL; use one like https://api.example.com or http://127.0.0.1:8080", shown)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("base URL %q must start with https:// (or http:// for a loopback host such as 127.0.0.1)", shown)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("base URL %q has no host; use one like https://api.example.com or http://127.0.0.1:8080", shown)
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("base URL %q must not contain a user name or password", shown)
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", fmt.Errorf("base URL %q must not have a query or fragment", shown)
-	}
-	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		return "", fmt.Errorf("base URL %q uses plain http to %s, which is not a loopback host; use https, or plain http only to 127.0.0.1, ::1 or localhost", shown, u.Hostname())
-	}
-	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
-}
-
-// IsLoopback reports whether host is localhost, an address in 127.0.0.0/8, or ::1.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	addr, err := netip.ParseAddr(host)
-	return err == nil && addr.Unmap().IsLoopback()
-}
-
-// DisplayURL returns raw with any user information removed, so a password
-// pasted into a base URL is never echoed back.
-func DisplayURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "…" + raw[i:]
-		}
-		return raw
-	}
-	if u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return strings.Replace(u.String(), "://", "://…@", 1)
 }
 
 // Dialect is the dialect this client speaks.
@@ -263,9 +208,9 @@ func (e *NetError) Error() string {
 }
 func (e *NetError) Unwrap() error { return e.Err }
 
-// retryable is the policy for requests that are safe to repeat: network
+// Retryable is the policy for requests that are safe to repeat: network
 // faults, stalls, 5xx, 408 and 429.
-func retryable(err error) bool {
+func Retryable(err error) bool {
 	if certificateError(err) {
 		return false // the same server fails the same check again
 	}
