@@ -463,14 +463,14 @@ func badCases(t *testing.T) []badCase {
 			return []string{"--alt", strings.Repeat("é", 1001), e.write("photo.png", png)}
 		},
 		code:   exitUsage,
-		stderr: "mediaup upload: --alt text is 1001 characters, over X's 1000-character limit for alt text; nothing uploaded\n",
+		stderr: "mediaup upload: photo.png: alt text is 1001 characters, over X's 1000-character limit; nothing uploaded\n",
 	}, badCase{
 		name: "alt text over 1000 characters for one file",
 		setup: func(e *badEnv) []string {
 			return []string{"--post", "hi", "--alt", "photo.png=" + strings.Repeat("a", 1200), e.write("photo.png", png)}
 		},
 		code:   exitUsage,
-		stderr: "mediaup upload: --alt text for photo.png is 1200 characters, over X's 1000-character limit for alt text; nothing uploaded\n",
+		stderr: "mediaup upload: photo.png: alt text is 1200 characters, over X's 1000-character limit; nothing uploaded\n",
 	})
 
 	// Flags.
@@ -508,7 +508,7 @@ func badCases(t *testing.T) []badCase {
 		name:   "bad --owners",
 		setup:  func(e *badEnv) []string { return []string{"--owners", "3805104374,@friend", e.write("photo.png", png)} },
 		code:   exitUsage,
-		stderr: "mediaup upload: --owners: \"@friend\" is not a numeric X user ID\n",
+		stderr: "mediaup upload: --owners: \"@friend\" is not a numeric X user ID; give IDs separated by commas, e.g. 3805104374,783214\n",
 	}, badCase{
 		name:   "negative --poll-cap",
 		setup:  func(e *badEnv) []string { return []string{"--poll-cap", "-5m", e.write("photo.png", png)} },

@@ -115,7 +115,7 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
 	app := model.New(model.Config{
-		Manager: mgr, Poster: t.client,
+		Manager: mgr, Poster: uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey}),
 		Account: t.account, Dialect: string(t.client.Dialect()), BaseURL: t.client.BaseURL(),
 		StartDir: startDir, Files: files,
 		Profile: colorprofile.Detect(screen, os.Environ()),

@@ -19,7 +19,6 @@ import (
 	"github.com/mediaup/mediaup/uploader/media"
 	"github.com/mediaup/mediaup/uploader/store"
 	"github.com/mediaup/mediaup/uploader/tweet"
-	"github.com/mediaup/mediaup/xapi"
 )
 
 // altFlags collects repeatable --alt values: TEXT for every file, or FILE=TEXT for one.
@@ -100,28 +99,6 @@ func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
 	if r.pollCap <= 0 {
 		return nil, fmt.Errorf("--poll-cap %s: give a positive duration such as 15m", r.pollCap)
 	}
-	// The same file twice would be uploaded twice, or reused and then
-	// refused by X as a repeated media ID in the post.
-	seen := make([]os.FileInfo, len(r.files))
-	for i, f := range r.files {
-		st, err := os.Stat(f)
-		if err != nil {
-			continue // the probe reports it
-		}
-		for j, prev := range seen[:i] {
-			if prev != nil && os.SameFile(prev, st) {
-				return nil, fmt.Errorf("%s and %s are the same file; give each file once", r.files[j], f)
-			}
-		}
-		seen[i] = st
-	}
-	if r.category != "" {
-		// An unknown category is a usage mistake, not a fault of each file.
-		var re *media.RuleError
-		if _, err := media.CategoryFor(media.Video, r.category); errors.As(err, &re) && re.Rule == media.RuleCategory {
-			return nil, fmt.Errorf("--category: %w", err)
-		}
-	}
 	return r, nil
 }
 
@@ -165,49 +142,21 @@ func runUpload(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// preflight probes every file and checks the tweet rules before anything
-// is sent, so a post that cannot work is refused with nothing uploaded.
-// Without --post, bad files are left to the manager, which reports each
-// as failed while the good ones go up.
+// preflight applies the engine's checks before anything is sent, so a post
+// that cannot work is refused with nothing uploaded.
 func (r *uploadRun) preflight(chunk int64) (code int, err error) {
-	var kinds []media.Kind
-	var probeErrs []error
+	alts := map[string]string{}
 	for _, f := range r.files {
-		info, perr := media.Probe(f, media.Options{Category: r.category})
-		if perr == nil {
-			kinds = append(kinds, info.Kind)
-			if _, _, cerr := media.ChunkSize(info.Size, chunk); cerr != nil {
-				var re *media.RuleError
-				if errors.As(cerr, &re) {
-					re.Path = f
-				}
-				perr = cerr
-			}
-		}
-		probeErrs = append(probeErrs, perr)
+		alts[f] = r.altFor(f)
 	}
-	for _, a := range r.alts {
-		which := "--alt text"
-		if k, v, ok := strings.Cut(a, "="); ok && r.isFile(k) {
-			a, which = v, "--alt text for "+k
-		}
-		if n := len([]rune(a)); n > xapi.MaxAltText {
-			return exitUsage, fmt.Errorf("%s is %d characters, over X's %d-character limit for alt text; nothing uploaded", which, n, xapi.MaxAltText)
-		}
+	err = uploader.Preflight(uploader.PreflightRequest{Files: r.files, Category: r.category, ChunkSize: chunk,
+		AltText: alts, Post: r.posting, Text: r.post})
+	var pe *uploader.PreflightError
+	if errors.As(err, &pe) && pe.File {
+		return exitFailed, err
 	}
-	if !r.posting {
-		return exitOK, nil
-	}
-	for _, perr := range probeErrs {
-		if perr != nil {
-			return exitFailed, fmt.Errorf("%v; nothing uploaded and nothing posted", perr)
-		}
-	}
-	if err := tweet.CheckAttachments(kinds); err != nil {
-		return exitUsage, fmt.Errorf("cannot post %s in one tweet: %v; nothing uploaded", joinAnd(r.files), err)
-	}
-	if err := tweet.ValidateText(r.post, len(kinds)); err != nil {
-		return exitUsage, fmt.Errorf("%v; nothing uploaded", err)
+	if err != nil {
+		return exitUsage, err
 	}
 	return exitOK, nil
 }
@@ -228,18 +177,9 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 		}
 		limiter = rate.NewLimiter(rate.Limit(bps), int(min(bps, 256<<10)))
 	}
-	var owners []string
-	if r.owners != "" {
-		for _, o := range strings.Split(r.owners, ",") {
-			o = strings.TrimSpace(o)
-			if o == "" {
-				continue // a stray comma
-			}
-			if !isDigits(o) {
-				return exitUsage, fmt.Errorf("--owners: %q is not a numeric X user ID", o)
-			}
-			owners = append(owners, o)
-		}
+	owners, err := tweet.ParseOwners(r.owners)
+	if err != nil {
+		return exitUsage, fmt.Errorf("--owners: %w", err)
 	}
 	if code, err := r.preflight(chunk); err != nil {
 		return code, err
@@ -280,7 +220,7 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 	out.finishProgress()
 
 	sum := summary{Type: "summary", OK: true}
-	var mediaIDs []string
+	var ready []uploader.Event
 	for _, ev := range final {
 		fr := fileResult{Path: ev.Path, MediaID: ev.MediaID, MediaKey: ev.MediaKey, State: ev.Phase.String(), Retries: ev.Retries}
 		if !ev.ExpiresAt.IsZero() && ev.Phase == uploader.PhaseReady {
@@ -295,11 +235,7 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 				fr.Error = ev.Path + ": not finished"
 			}
 		} else {
-			mediaIDs = append(mediaIDs, ev.MediaID)
-			if time.Until(ev.ExpiresAt) <= 0 && !ev.ExpiresAt.IsZero() {
-				sum.OK = false
-				fr.Error = ev.Path + ": media ID " + ev.MediaID + " expired before posting; upload it again"
-			}
+			ready = append(ready, ev)
 		}
 		sum.Files = append(sum.Files, fr)
 	}
@@ -311,7 +247,7 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 		if !sum.OK {
 			sum.Error = joinNonEmpty(sum.Error, "not posted: not every file is ready")
 		} else {
-			r.postOnce(t, st, mediaIDs, &sum, scrub)
+			r.postOnce(t, st, ready, &sum, scrub)
 		}
 	}
 	out.summary(sum)
@@ -340,14 +276,6 @@ type summary struct {
 	TweetID string       `json:"tweet_id,omitempty"`
 	Note    string       `json:"note,omitempty"`
 	Error   string       `json:"error,omitempty"`
-}
-
-// joinAnd joins words as English: "a", "a and b", "a, b and c".
-func joinAnd(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func joinNonEmpty(a, b string) string {
@@ -387,50 +315,31 @@ func encodeEvent(ev uploader.Event, scrub func(string) string) []byte {
 	return b
 }
 
-// postOnce posts the tweet unless an earlier run already did, or may have:
-// X has no idempotency key, so a post whose outcome is unknown (the run
-// died or the connection broke after sending) is never repeated blindly.
-// The journal records the post before it is sent; --repost overrides.
-func (r *uploadRun) postOnce(t *target, st *store.Store, mediaIDs []string, sum *summary, scrub func(string) string) {
-	var key string
-	if st != nil {
-		key = store.PostKey(t.journalKey, t.client.BaseURL(), r.post, mediaIDs)
-		if p, ok, err := st.Post(key); err == nil && ok && !r.repost {
-			when := p.Started.Local().Format("2006-01-02 15:04:05")
-			if p.Done() {
-				sum.TweetID = p.TweetID
-				sum.Note = fmt.Sprintf("already posted as tweet %s by an earlier run at %s; not posted again", p.TweetID, when)
-				return
-			}
-			sum.OK = false
-			sum.Error = fmt.Sprintf("not posted: an earlier run was posting this tweet at %s and stopped before X answered, so X may already have it; check the account, then run again with --repost to post anyway", when)
-			return
-		}
-		if err := st.BeginPost(store.Post{Key: key, Account: t.journalKey, BaseURL: t.client.BaseURL(), Text: r.post, MediaIDs: mediaIDs}); err != nil {
-			sum.OK = false
-			sum.Error = "not posted: " + err.Error()
-			return
-		}
+// postOnce posts the tweet through the engine's poster, which records it
+// first and never sends it twice; --repost is the user's explicit word.
+func (r *uploadRun) postOnce(t *target, st *store.Store, ready []uploader.Event, sum *summary, scrub func(string) string) {
+	req := uploader.PostRequest{Text: r.post, Repost: r.repost}
+	for _, ev := range ready {
+		req.Media = append(req.Media, uploader.PostMedia{ID: ev.MediaID, Name: ev.Path, Kind: media.Kind(ev.Kind), ExpiresAt: ev.ExpiresAt})
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	tw, err := t.client.PostTweet(ctx, r.post, mediaIDs)
-	cancel()
-	var ae *xapi.APIError
-	switch {
-	case err == nil:
-		sum.TweetID = tw.ID
-		if st != nil {
-			st.FinishPost(key, tw.ID)
-		}
-	case errors.As(err, &ae):
-		// X answered: nothing was posted, so a later run may try again.
+	p := uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey, Timeout: 2 * time.Minute})
+	res := p.Post(context.Background(), req)
+	switch res.Outcome {
+	case uploader.PostSent:
+		sum.TweetID = res.TweetID
+		sum.Note = res.Warning
+	case uploader.PostAlreadySent:
+		sum.TweetID = res.TweetID
+		sum.Note = res.Message()
+	case uploader.PostUnknown, uploader.PostBlocked:
 		sum.OK = false
-		sum.Error = "not posted: " + scrub(err.Error())
-		if st != nil {
-			st.DropPost(key)
-		}
+		sum.Error = scrub(res.Message()) + "; then run again with --repost to post anyway"
 	default:
 		sum.OK = false
-		sum.Error = "not posted: the outcome is unknown (" + scrub(err.Error()) + "); check the account before posting again (--repost)"
+		sum.Error = scrub(res.Message())
+		var ee *uploader.ExpiredError
+		if errors.As(res.Err, &ee) {
+			sum.Error += "; upload it again"
+		}
 	}
 }

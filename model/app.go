@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -15,7 +16,7 @@ import (
 
 	"github.com/mediaup/mediaup/ui"
 	"github.com/mediaup/mediaup/uploader"
-	"github.com/mediaup/mediaup/uploader/tweet"
+	"github.com/mediaup/mediaup/uploader/media"
 	"github.com/mediaup/mediaup/xapi"
 )
 
@@ -34,9 +35,11 @@ type Manager interface {
 	Events() <-chan uploader.Event
 }
 
-// Poster posts a tweet; *xapi.Client is one.
+// Poster is the engine's poster; *uploader.Poster is one. It owns every
+// rule of posting: the checks before sending, the journal, never twice.
 type Poster interface {
-	PostTweet(ctx context.Context, text string, mediaIDs []string) (*xapi.Tweet, error)
+	Check(req uploader.PostRequest) error
+	Post(ctx context.Context, req uploader.PostRequest) uploader.PostResult
 }
 
 // Config sets up an App.
@@ -59,8 +62,7 @@ type Config struct {
 	// nil shows text as it is.
 	Redact func(string) string
 
-	PostTimeout time.Duration    // bound on one post; default 1 minute
-	Now         func() time.Time // the clock for expiry countdowns; default time.Now
+	Now func() time.Time // the clock for expiry countdowns; default time.Now
 }
 
 // pane is a focusable child.
@@ -116,9 +118,6 @@ type Styles = ui.Styles
 
 // New builds the app and queues cfg.Files with the manager.
 func New(cfg Config) *App {
-	if cfg.PostTimeout <= 0 {
-		cfg.PostTimeout = time.Minute
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -283,7 +282,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, km.Post):
-		return a.post()
+		return a.post(false)
+	case key.Matches(msg, km.Repost):
+		return a.post(true)
 	case key.Matches(msg, km.NextPane):
 		return a.setFocus((a.focus + 1) % numPanes)
 	case key.Matches(msg, km.PrevPane):
@@ -338,10 +339,10 @@ func (a *App) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// post checks the text and the attachments and starts one post. A second
-// ctrl+s while a post is in flight is refused: X has no idempotency key, so
-// a repeat could publish twice.
-func (a *App) post() tea.Cmd {
+// post starts one post of what the composer shows, through the engine's
+// poster. A second ctrl+s while a post is in flight is refused, and the
+// poster itself refuses a post that went out already or may have.
+func (a *App) post(repost bool) tea.Cmd {
 	if a.compose.posting {
 		a.setNotice("a post is already on its way; wait for its result", true)
 		return nil
@@ -350,50 +351,88 @@ func (a *App) post() tea.Cmd {
 		a.setNotice("posting is not available: no X client", true)
 		return nil
 	}
-	if err := a.queue.attachError(); err != nil {
-		a.setNotice("not posted: "+err.Error(), true)
-		return nil
-	}
-	set := a.queue.attachments()
-	now := a.cfg.Now()
-	for _, ev := range set {
-		// X refuses an expired media ID; never send one.
-		if !ev.ExpiresAt.IsZero() && !now.Before(ev.ExpiresAt) {
-			a.setNotice(fmt.Sprintf("not posted: the media ID of %s expired at %s; press r on its row to upload it again",
-				filepath.Base(ev.Path), ev.ExpiresAt.Local().Format("15:04")), true)
+	req, jobs := a.postRequest()
+	if repost {
+		if a.compose.uncertain != postSignature(req) {
+			a.setNotice("ctrl+r is only for a post whose outcome is unknown; ctrl+s posts", true)
 			return nil
 		}
+		req.Repost = true
 	}
-	text := a.compose.Text()
-	if err := tweet.ValidateText(text, len(set)); err != nil {
-		a.setNotice("not posted: "+err.Error(), true)
+	if err := a.cfg.Poster.Check(req); err != nil {
+		var ee *uploader.ExpiredError
+		if errors.As(err, &ee) {
+			a.setNotice("not posted: "+err.Error()+"; press r on its row to upload it again", true)
+		} else {
+			a.setNotice("not posted: "+err.Error(), true)
+		}
 		return nil
-	}
-	ids := make([]string, len(set))
-	for i, ev := range set {
-		ids[i] = ev.MediaID
 	}
 	a.compose.posting = true
 	a.compose.result, a.compose.failed = "", false
-	a.setNotice(fmt.Sprintf("posting with %s…", plural(len(ids), "media file")), false)
-	return postTweet(a.cfg.Poster, text, ids, a.cfg.PostTimeout)
+	a.setNotice(fmt.Sprintf("posting with %s…", plural(len(req.Media), "media file")), false)
+	return postTweet(a.cfg.Poster, req, jobs)
 }
 
-// posted1 takes a post's outcome: the tweet ID and a cleared editor, or the
-// error with the text kept for another try.
+// postRequest is the post the composer shows: its text and attached media.
+func (a *App) postRequest() (uploader.PostRequest, []uploader.JobID) {
+	set := a.queue.attachments()
+	req := uploader.PostRequest{Text: a.compose.Text(), Media: make([]uploader.PostMedia, len(set))}
+	jobs := make([]uploader.JobID, len(set))
+	for i, ev := range set {
+		req.Media[i] = uploader.PostMedia{ID: ev.MediaID, Name: filepath.Base(ev.Path), Kind: media.Kind(ev.Kind), ExpiresAt: ev.ExpiresAt}
+		jobs[i] = ev.Job
+	}
+	return req, jobs
+}
+
+// postSignature names a post's content, to tell whether the composer still
+// holds the post whose outcome is unknown.
+func postSignature(req uploader.PostRequest) string {
+	ids := make([]string, len(req.Media))
+	for i, m := range req.Media {
+		ids[i] = m.ID
+	}
+	return req.ReplyTo + "\x00" + req.Text + "\x00" + strings.Join(ids, ",")
+}
+
+// posted1 shows a post's outcome in words. A tweet that exists (new or
+// from an earlier attempt) empties the composer of text and media; any
+// other outcome keeps both, and one that may be live on X is only sent
+// again with ctrl+r.
 func (a *App) posted1(msg tweetPostedMsg) tea.Cmd {
 	a.compose.posting = false
-	if msg.err != nil {
-		a.postErr = msg.err
-		a.compose.result, a.compose.failed = a.cfg.Redact("not posted: "+msg.err.Error()), true
-		a.setNotice("the post failed; your text is kept, ctrl+s tries again", true)
-		return nil
+	r := msg.result
+	a.compose.uncertain = ""
+	switch r.Outcome {
+	case uploader.PostSent, uploader.PostAlreadySent:
+		a.postErr = nil
+		if r.Outcome == uploader.PostSent {
+			a.posted = append(a.posted, xapi.Tweet{ID: r.TweetID, Text: msg.req.Text})
+		}
+		a.compose.result, a.compose.failed = r.Message(), false
+		a.compose.ta.Reset()
+		for _, id := range msg.jobs {
+			a.queue.attach[id] = false // posted: never carried again by default
+		}
+		if r.Warning != "" {
+			a.setNotice(r.Warning, true)
+		} else {
+			a.setNotice(r.Message(), false)
+		}
+	case uploader.PostUnknown, uploader.PostBlocked:
+		a.postErr = r.Err
+		if a.postErr == nil {
+			a.postErr = errors.New(r.Message())
+		}
+		a.compose.uncertain = postSignature(msg.req)
+		a.compose.result, a.compose.failed = a.cfg.Redact(r.Message()), true
+		a.setNotice("X may already have this post: check the account; ctrl+r posts it again anyway", true)
+	default:
+		a.postErr = r.Err
+		a.compose.result, a.compose.failed = a.cfg.Redact(r.Message()), true
+		a.setNotice("the post failed and nothing was posted; your text is kept, ctrl+s tries again", true)
 	}
-	a.postErr = nil
-	a.posted = append(a.posted, *msg.tweet)
-	a.compose.result, a.compose.failed = "posted tweet "+msg.tweet.ID, false
-	a.compose.ta.Reset()
-	a.setNotice("posted tweet "+msg.tweet.ID, false)
 	return nil
 }
 
@@ -420,7 +459,7 @@ func (a *App) layout() {
 }
 
 // helpKeys is the help.KeyMap for the current focus and mode.
-func (a *App) helpKeys() help.KeyMap { return contextHelp{km: a.km, focus: a.focus, mode: a.mode()} }
+func (a *App) helpKeys() help.KeyMap { return contextHelp{km: a.km, focus: a.focus, mode: a.mode(), repost: a.compose.uncertain != ""} }
 
 // View renders the state; it does no I/O and never returns more lines, or
 // wider ones, than the window has.

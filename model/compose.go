@@ -17,6 +17,9 @@ type Compose struct {
 	posting bool
 	result  string // the last post's outcome
 	failed  bool   // result is an error
+	// uncertain names the post (postSignature) whose outcome is unknown:
+	// X may have it, so only ctrl+r sends it again.
+	uncertain string
 
 	width, height int
 }
@@ -78,6 +81,8 @@ func (c Compose) View(st ui.Styles, focused bool, chips []ui.Chip, ruleErr error
 		last = st.Warn.Render("posting…")
 	case ruleErr != nil:
 		last = st.Err.Render(ui.OneLine(ruleErr.Error()) + " (t on a queue row attaches or detaches it)")
+	case c.result != "" && c.uncertain != "":
+		last = st.Warn.Render("? " + ui.OneLine(c.result))
 	case c.result != "" && c.failed:
 		last = st.Err.Render("✗ " + ui.OneLine(c.result))
 	case c.result != "":

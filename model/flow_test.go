@@ -59,7 +59,8 @@ func startFlow(t *testing.T, dir string, files []string, opts sandbox.Options) *
 	client := newClient(t, ts.URL, nil)
 	mgr := uploader.NewManager(uploader.Config{Client: client, Workers: 4})
 	f := &flow{t: t, wd: wd, mgr: mgr, sb: sb, dir: dir}
-	app := New(Config{Manager: mgr, Poster: client, Account: "@" + acct.ScreenName, Dialect: "v2",
+	poster := uploader.NewPoster(uploader.PosterConfig{Client: client})
+	app := New(Config{Manager: mgr, Poster: poster, Account: "@" + acct.ScreenName, Dialect: "v2",
 		BaseURL: "http://sandbox.test", StartDir: ".", Files: files, Profile: colorprofile.ASCII})
 	f.tm = teatest.NewTestModel(t, app, teatest.WithInitialTermSize(flowW, flowH),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(f.filter)))

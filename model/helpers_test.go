@@ -42,6 +42,9 @@ type setup struct {
 	startDir string               // "" = a fresh empty folder
 	profile  colorprofile.Profile // Unknown = ASCII
 	now      func() time.Time     // nil = always testNow
+	// lossy puts a front before the sandbox that lets X create each post,
+	// then loses the answer this way (0: no front).
+	lossy sandboxtest.Loss
 }
 
 // env is one App on the real engine.
@@ -61,7 +64,13 @@ type env struct {
 func newEnv(t testing.TB, w, h int, s setup) *env {
 	t.Helper()
 	sb, ts := sandboxtest.New(t, s.sandbox)
-	cl := newClient(t, ts.URL, s.creds)
+	base := ts.URL
+	if s.lossy != 0 {
+		base = sandboxtest.LossyFront(t, ts.URL, func(r *http.Request) bool {
+			return r.Method == http.MethodPost && r.URL.Path == "/2/tweets"
+		}, s.lossy).URL
+	}
+	cl := newClient(t, base, s.creds)
 	cfg := s.manager
 	cfg.Client = cl
 	mgr := uploader.NewManager(cfg)
@@ -83,7 +92,8 @@ func newEnv(t testing.TB, w, h int, s setup) *env {
 	if s.now == nil {
 		s.now = func() time.Time { return testNow }
 	}
-	a := New(Config{Manager: mgr, Poster: cl, Account: "@mediaup_demo", Dialect: "v2",
+	poster := uploader.NewPoster(uploader.PosterConfig{Client: cl, Store: cfg.Store, Account: cfg.Account, Now: s.now})
+	a := New(Config{Manager: mgr, Poster: poster, Account: "@mediaup_demo", Dialect: "v2",
 		BaseURL: "http://127.0.0.1:1", StartDir: s.startDir, Files: s.files, Profile: s.profile, Now: s.now})
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return &env{t: t, app: a, mgr: mgr, cl: cl, sb: sb, url: ts.URL}
@@ -289,6 +299,8 @@ func press(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+r":
+		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
 	}
 	r := []rune(k)
 	if len(r) != 1 {

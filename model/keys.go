@@ -20,7 +20,7 @@ type KeyMap struct {
 	Pause, Cancel, Retry, Remove, Attach, AltText, Owners key.Binding
 
 	// Compose.
-	Compose, Leave, Post key.Binding
+	Compose, Leave, Post, Repost key.Binding
 
 	// Text inputs (alt text, owners).
 	Save key.Binding
@@ -61,6 +61,7 @@ func DefaultKeyMap() KeyMap {
 		Compose: b([]string{"c"}, "c", "compose"),
 		Leave:   b([]string{"esc"}, "esc", "leave"),
 		Post:    b([]string{"ctrl+s"}, "ctrl+s", "post"),
+		Repost:  b([]string{"ctrl+r"}, "ctrl+r", "post again anyway"),
 
 		Save: b([]string{"enter"}, "enter", "save"),
 
@@ -79,6 +80,9 @@ type contextHelp struct {
 	km    KeyMap
 	focus pane
 	mode  mode
+	// repost: the composer holds a post whose outcome is unknown, so
+	// ctrl+r (post again anyway) is offered.
+	repost bool
 }
 
 // ShortHelp is the one-line help bar.
@@ -96,6 +100,9 @@ func (c contextHelp) ShortHelp() []key.Binding {
 	case paneQueue:
 		return []key.Binding{k.Pause, k.Cancel, k.Retry, k.Remove, k.Attach, k.AltText, k.Owners, k.Compose, k.Help, k.Quit}
 	default:
+		if c.repost {
+			return []key.Binding{k.Post, k.Repost, k.Leave, k.NextPane, k.ForceQuit}
+		}
 		return []key.Binding{k.Post, k.Leave, k.NextPane, k.ForceQuit}
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mediaup/mediaup/uploader"
 	"github.com/mediaup/mediaup/uploader/media"
-	"github.com/mediaup/mediaup/xapi"
 )
 
 // maxBatch bounds one eventsMsg so a flood of events still lets the UI draw.
@@ -123,18 +122,17 @@ type queueFilesMsg struct{ paths []string }
 
 // tweetPostedMsg is the outcome of a post.
 type tweetPostedMsg struct {
-	tweet *xapi.Tweet
-	err   error
+	req    uploader.PostRequest
+	jobs   []uploader.JobID // the rows whose media the post carried
+	result uploader.PostResult
 }
 
-// postTweet posts text with media IDs, bounded by timeout. It is run once
-// per ctrl+s and never retried here: X has no idempotency key.
-func postTweet(p Poster, text string, mediaIDs []string, timeout time.Duration) tea.Cmd {
+// postTweet sends one post through the engine's poster, which records it
+// first and never sends it twice. It runs once per key press and is never
+// retried here: X has no idempotency key.
+func postTweet(p Poster, req uploader.PostRequest, jobs []uploader.JobID) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		tw, err := p.PostTweet(ctx, text, mediaIDs)
-		return tweetPostedMsg{tweet: tw, err: err}
+		return tweetPostedMsg{req: req, jobs: jobs, result: p.Post(context.Background(), req)}
 	}
 }
 

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -18,7 +17,6 @@ import (
 	"github.com/mediaup/mediaup/uploader"
 	"github.com/mediaup/mediaup/uploader/media"
 	"github.com/mediaup/mediaup/uploader/tweet"
-	"github.com/mediaup/mediaup/xapi"
 )
 
 // editKind is which text input of the queue is open.
@@ -281,7 +279,7 @@ func (q Queue) handleKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 		if ev.Kind == string(media.Video) {
 			return q, notify(name+": X takes alt text for images and GIFs only", true)
 		}
-		return q, q.openInput(editAlt, ev.Job, "alt text: ", q.alt[ev.Job], xapi.MaxAltText)
+		return q, q.openInput(editAlt, ev.Job, "alt text: ", q.alt[ev.Job], tweet.MaxAltText)
 	case key.Matches(msg, q.km.Owners):
 		return q, q.openInput(editOwners, ev.Job, "owners: ", strings.Join(q.owners[ev.Job], ","), 0)
 	}
@@ -318,16 +316,16 @@ func (q Queue) handleEditKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 		switch q.editing {
 		case editAlt:
 			text := strings.TrimSpace(value)
-			if n := len([]rune(text)); n > xapi.MaxAltText {
-				return q, notify(fmt.Sprintf("alt text is %d characters, over X's %d limit", n, xapi.MaxAltText), true)
+			if err := tweet.CheckAltText(text); err != nil {
+				return q, notify(err.Error(), true) // keep the input open to fix it
 			}
 			q.alt[q.editJob] = text
 			q.closeInput()
 			return q, setAlt(q.mgr, ev.Job, name, text)
 		case editOwners:
-			owners, err := parseOwners(value)
+			owners, err := tweet.ParseOwners(value)
 			if err != nil {
-				return q, notify(err.Error(), true) // keep the input open to fix it
+				return q, notify("owners: "+err.Error(), true) // keep the input open to fix it
 			}
 			if err := q.mgr.SetOwners(ev.Job, owners); err != nil {
 				q.closeInput()
@@ -344,25 +342,6 @@ func (q Queue) handleEditKey(msg tea.KeyPressMsg) (Queue, tea.Cmd) {
 	var cmd tea.Cmd
 	q.input, cmd = q.input.Update(msg)
 	return q, cmd
-}
-
-// parseOwners reads comma-separated numeric user IDs; empty means none.
-func parseOwners(s string) ([]string, error) {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if len(f) > 19 || strings.Trim(f, "0123456789") != "" {
-			return nil, fmt.Errorf("owners: %q is not a numeric X user ID; give IDs separated by commas, e.g. 3805104374,783214", f)
-		}
-		out = append(out, f)
-	}
-	if len(out) > 100 {
-		return nil, errors.New("owners: X takes at most 100 additional owners")
-	}
-	return out, nil
 }
 
 // isAttached says whether a job is in the set the tweet would carry now.

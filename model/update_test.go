@@ -16,7 +16,9 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
 	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/tweet"
 	"github.com/mediaup/mediaup/xapi"
 )
 
@@ -433,9 +435,9 @@ func TestAltTextLimit(t *testing.T) {
 	send(a, "tab")
 	apply(a, readyEv(1, "/m/a.png", "image"))
 	send(a, "a")
-	typeText(a, strings.Repeat("x", xapi.MaxAltText+20))
-	if n := len([]rune(a.queue.input.Value())); n != xapi.MaxAltText {
-		t.Errorf("alt text input holds %d characters, want at most %d", n, xapi.MaxAltText)
+	typeText(a, strings.Repeat("x", tweet.MaxAltText+20))
+	if n := len([]rune(a.queue.input.Value())); n != tweet.MaxAltText {
+		t.Errorf("alt text input holds %d characters, want at most %d", n, tweet.MaxAltText)
 	}
 }
 
@@ -609,7 +611,7 @@ func TestPostingOnceAtATime(t *testing.T) {
 func TestFailedPostKeepsTheText(t *testing.T) {
 	e := newEnv(t, 120, 30, setup{}) // wide enough for X's whole reason
 	a := e.app
-	if _, err := e.cl.PostTweet(context.Background(), "same again", nil); err != nil {
+	if _, err := e.cl.PostTweet(context.Background(), xapi.NewTweet{Text: "same again"}); err != nil {
 		t.Fatal(err)
 	}
 	send(a, "c")
@@ -908,5 +910,86 @@ func TestExpiredMediaIsNeverPosted(t *testing.T) {
 	}
 	if n := e.tweetRequests(); n != 0 {
 		t.Fatalf("%d post requests reached X", n)
+	}
+}
+
+// TestUnknownPostOutcomeIsNeverRepeated: X creates the tweet but its
+// answer is lost (a 500, or a dropped connection). The compose pane says
+// the outcome is unknown and offers ctrl+r; ctrl+s then sends nothing, and
+// only ctrl+r sends the post again.
+func TestUnknownPostOutcomeIsNeverRepeated(t *testing.T) {
+	for _, loss := range []sandboxtest.Loss{sandboxtest.Answer500, sandboxtest.DropConnection} {
+		e := newEnv(t, 120, 30, setup{lossy: loss})
+		a := e.app
+		send(a, "c")
+		typeText(a, "big news")
+		do(a, send(a, "ctrl+s"))
+		s := screen(a)
+		if !strings.Contains(s, "outcome is unknown") || !strings.Contains(s, "ctrl+r") || len(e.tweets()) != 1 {
+			t.Fatalf("loss %d: after the lost answer X has %d tweets; screen:\n%s", loss, len(e.tweets()), s)
+		}
+		if a.compose.Text() != "big news" || a.PostErr() == nil || len(a.Posted()) != 0 {
+			t.Errorf("the text stays, the error is kept, nothing counts as posted: %q %v %v", a.compose.Text(), a.PostErr(), a.Posted())
+		}
+		do(a, send(a, "ctrl+s"))
+		if n := e.tweetRequests(); n != 1 {
+			t.Fatalf("ctrl+s after an unknown outcome sent %d post requests, want still 1", n)
+		}
+		if s := screen(a); !strings.Contains(s, "stopped before X answered") {
+			t.Errorf("the blocked post should be explained:\n%s", s)
+		}
+		do(a, send(a, "ctrl+r"))
+		if n := e.tweetRequests(); n != 2 {
+			t.Fatalf("ctrl+r sent %d post requests in all, want 2", n)
+		}
+	}
+}
+
+// TestRepostKeyOnlyForUnknownOutcomes: ctrl+r does nothing for a post
+// whose outcome is known.
+func TestRepostKeyOnlyForUnknownOutcomes(t *testing.T) {
+	e := newEnv(t, 120, 30, setup{})
+	a := e.app
+	send(a, "c")
+	typeText(a, "fresh")
+	if cmd := send(a, "ctrl+r"); cmd != nil || e.tweetRequests() != 0 {
+		t.Fatal("ctrl+r without an unknown outcome must not post")
+	}
+	if s := screen(a); !strings.Contains(s, "only for a post whose outcome is unknown") {
+		t.Errorf("screen:\n%s", s)
+	}
+}
+
+// TestSamePostAfterSuccessReportsTheEarlierTweet: after a post the
+// composer is empty of text and media; attaching the same media and
+// typing the same text again reports the earlier tweet instead of posting.
+func TestSamePostAfterSuccessReportsTheEarlierTweet(t *testing.T) {
+	samples := sampleFiles(t)
+	e := newEnv(t, 120, 30, setup{files: []string{filepath.Join(samples, "sample.png")}})
+	a := e.app
+	e.until("the image is ready", e.rowIs(1, uploader.PhaseReady))
+	send(a, "c")
+	typeText(a, "launch day")
+	do(a, send(a, "ctrl+s"))
+	if len(e.tweets()) != 1 || len(a.queue.attachments()) != 0 || a.compose.Text() != "" {
+		t.Fatalf("after the post: %d tweets, %d still attached, text %q", len(e.tweets()), len(a.queue.attachments()), a.compose.Text())
+	}
+	// A second ctrl+s on the emptied composer has nothing to post.
+	do(a, send(a, "ctrl+s"))
+	if n := e.tweetRequests(); n != 1 {
+		t.Fatalf("ctrl+s on the emptied composer sent a post (%d requests)", n)
+	}
+	send(a, "esc")
+	a.setFocus(paneQueue)
+	send(a, "t")
+	send(a, "c")
+	typeText(a, "launch day")
+	do(a, send(a, "ctrl+s"))
+	first := e.tweets()[0].ID
+	if n := e.tweetRequests(); n != 1 {
+		t.Fatalf("the same post again sent %d requests in all, want 1", n)
+	}
+	if s := screen(a); !strings.Contains(s, "already posted as tweet "+first) {
+		t.Errorf("the earlier tweet should be reported:\n%s", s)
 	}
 }

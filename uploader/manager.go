@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/mediaup/mediaup/uploader/store"
+	"github.com/mediaup/mediaup/uploader/tweet"
 	"github.com/mediaup/mediaup/xapi"
 )
 
@@ -244,8 +245,8 @@ func (m *Manager) Remove(id JobID) error {
 // SetAltText sets a job's alt text: at once on X if the media is ready,
 // else when it becomes ready.
 func (m *Manager) SetAltText(id JobID, text string) error {
-	if n := len([]rune(text)); n > xapi.MaxAltText {
-		return fmt.Errorf("alt text is %d characters, over X's %d limit", n, xapi.MaxAltText)
+	if err := tweet.CheckAltText(text); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	j, err := m.lookupLocked(id)

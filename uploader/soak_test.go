@@ -239,7 +239,7 @@ func soak(t *testing.T, dialect xapi.Dialect) {
 	var posted []*xapi.Tweet
 	for i, g := range groups {
 		pctx, pcancel := context.WithTimeout(context.Background(), 20*time.Second)
-		tw, err := m.Client().PostTweet(pctx, fmt.Sprintf("soak post %d of %d: %s", i+1, len(groups), readyAlt[g[0]]), g)
+		tw, err := m.Client().PostTweet(pctx, xapi.NewTweet{Text: fmt.Sprintf("soak post %d of %d: %s", i+1, len(groups), readyAlt[g[0]]), MediaIDs: g})
 		pcancel()
 		if err != nil {
 			t.Errorf("posting group %d %v: %v", i+1, g, err)

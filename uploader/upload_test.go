@@ -166,11 +166,11 @@ func TestPostTweetsCarryExactMediaIDs(t *testing.T) {
 			evs := runAll(t, Config{Client: e.cl}, []string{e.sample("sample.png"), e.sample("sample2.png"), e.sample("sample.mp4")}, JobOptions{})
 			ctx := context.Background()
 			images := []string{evs[0].MediaID, evs[1].MediaID}
-			t1, err := e.cl.PostTweet(ctx, "two images "+string(d), images)
+			t1, err := e.cl.PostTweet(ctx, xapi.NewTweet{Text: "two images " + string(d), MediaIDs: images})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t2, err := e.cl.PostTweet(ctx, "a video "+string(d), []string{evs[2].MediaID})
+			t2, err := e.cl.PostTweet(ctx, xapi.NewTweet{Text: "a video " + string(d), MediaIDs: []string{evs[2].MediaID}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +229,7 @@ func TestWrongConsumerSecret(t *testing.T) {
 	if !strings.Contains(ev.Err.Error(), "sample.png") || !strings.Contains(ev.Err.Error(), "Could not authenticate you") {
 		t.Errorf("message %q", ev.Err)
 	}
-	if _, err := bad.PostTweet(context.Background(), "hello", nil); err == nil {
+	if _, err := bad.PostTweet(context.Background(), xapi.NewTweet{Text: "hello"}); err == nil {
 		t.Fatal("post with a wrong secret went through")
 	}
 	var tweets []sbTweet

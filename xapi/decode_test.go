@@ -149,7 +149,7 @@ func TestDecodeRecordedResponses(t *testing.T) {
 					t.Fatalf("APPEND with status %d and empty body: %v", r.Status, err)
 				}
 			case "tweet":
-				tw, err := c.PostTweet(ctx, "hi", []string{"1"})
+				tw, err := c.PostTweet(ctx, NewTweet{Text: "hi", MediaIDs: []string{"1"}})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -223,13 +222,11 @@ func (c *Client) SimpleUpload(ctx context.Context, name string, size int64, open
 	return decodeMedia("UPLOAD", b, c.now(), "")
 }
 
-// SetAltText attaches alt text (at most 1000 characters) to an image or GIF
+// SetAltText attaches alt text to an image or GIF (the engine checks its
+// length: tweet.CheckAltText)
 // (v2 POST /2/media/metadata, v1.1 media/metadata/create.json).
 // https://docs.x.com/x-api/media/metadata-create
 func (c *Client) SetAltText(ctx context.Context, mediaID, text string) error {
-	if n := len([]rune(text)); n > MaxAltText {
-		return fmt.Errorf("alt text is %d characters, over X's %d limit", n, MaxAltText)
-	}
 	var u string
 	var body any
 	if c.dialect == V11 {
@@ -246,27 +243,37 @@ func (c *Client) SetAltText(ctx context.Context, mediaID, text string) error {
 	return err
 }
 
-// MaxAltText is X's limit on alt text, in characters.
-const MaxAltText = 1000
-
 // Tweet is a posted tweet.
 type Tweet struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
 }
 
-// PostTweet posts text with the given media IDs (v2 POST /2/tweets with
-// media.media_ids, v1.1 statuses/update.json with media_ids). It is never
+// NewTweet is a post to create.
+type NewTweet struct {
+	Text     string
+	MediaIDs []string
+	ReplyTo  string // the tweet ID this one replies to; "" = none
+}
+
+// PostTweet creates a post with its media IDs and reply target (v2 POST
+// /2/tweets with media.media_ids and reply.in_reply_to_tweet_id, v1.1
+// statuses/update.json with media_ids and in_reply_to_status_id). It is never
 // retried once the request may have reached X: X has no idempotency key,
 // and a repeat could publish twice. Only a connection that was never made
 // is tried again.
 // https://docs.x.com/x-api/posts/create-post
-func (c *Client) PostTweet(ctx context.Context, text string, mediaIDs []string) (*Tweet, error) {
+func (c *Client) PostTweet(ctx context.Context, nt NewTweet) (*Tweet, error) {
+	text, mediaIDs := nt.Text, nt.MediaIDs
 	cl := call{endpoint: "TWEET", retry: beforeSend}
 	if c.dialect == V11 {
 		form := url.Values{"status": {text}}
 		if len(mediaIDs) > 0 {
 			form.Set("media_ids", strings.Join(mediaIDs, ","))
+		}
+		if nt.ReplyTo != "" {
+			form.Set("in_reply_to_status_id", nt.ReplyTo)
+			form.Set("auto_populate_reply_metadata", "true")
 		}
 		cl.build = func(ctx context.Context) (*http.Request, error) {
 			return formRequest(ctx, http.MethodPost, c.apiBase+"/1.1/statuses/update.json", form)
@@ -275,6 +282,9 @@ func (c *Client) PostTweet(ctx context.Context, text string, mediaIDs []string) 
 		body := map[string]any{"text": text}
 		if len(mediaIDs) > 0 {
 			body["media"] = map[string]any{"media_ids": mediaIDs}
+		}
+		if nt.ReplyTo != "" {
+			body["reply"] = map[string]any{"in_reply_to_tweet_id": nt.ReplyTo}
 		}
 		cl.build = func(ctx context.Context) (*http.Request, error) {
 			return jsonRequest(ctx, c.apiBase+"/2/tweets", body)

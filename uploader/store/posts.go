@@ -20,6 +20,7 @@ type Post struct {
 	BaseURL  string    `json:"base_url"`
 	Text     string    `json:"text"`
 	MediaIDs []string  `json:"media_ids"`
+	ReplyTo  string    `json:"reply_to,omitempty"` // the tweet it replies to
 	Started  time.Time `json:"started"`
 	TweetID  string    `json:"tweet_id,omitempty"` // set once X answered with the tweet
 }
