@@ -459,7 +459,9 @@ func (a *App) layout() {
 }
 
 // helpKeys is the help.KeyMap for the current focus and mode.
-func (a *App) helpKeys() help.KeyMap { return contextHelp{km: a.km, focus: a.focus, mode: a.mode(), repost: a.compose.uncertain != ""} }
+func (a *App) helpKeys() help.KeyMap {
+	return contextHelp{km: a.km, focus: a.focus, mode: a.mode(), repost: a.compose.uncertain != ""}
+}
 
 // View renders the state; it does no I/O and never returns more lines, or
 // wider ones, than the window has.

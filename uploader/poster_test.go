@@ -38,7 +38,9 @@ func openStore(t testing.TB, path string) *store.Store {
 	return st
 }
 
-func isTweetPost(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == "/2/tweets" }
+func isTweetPost(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/2/tweets"
+}
 
 // TestPosterNeverPostsTwice: a post that went out is reported, not sent
 // again, by the same poster and by another one on the same journal (the
