@@ -28,10 +28,15 @@ type APIError struct {
 	RetryAfter       time.Duration // from Retry-After, when present
 }
 
-// Error reads as a sentence: what was refused, the status and code, and X's message.
+// Error reads as a sentence: what X refused (or failed at, for a 5xx), the
+// status and code, and X's message.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "X refused %s (HTTP %d", e.Endpoint, e.StatusCode)
+	verb := "refused"
+	if e.StatusCode >= 500 {
+		verb = "failed" // a server error is no verdict on the request
+	}
+	fmt.Fprintf(&b, "X %s %s (HTTP %d", verb, e.Endpoint, e.StatusCode)
 	if e.Code != 0 {
 		fmt.Fprintf(&b, ", code %d", e.Code)
 	}
