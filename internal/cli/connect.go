@@ -25,6 +25,7 @@ type connectOptions struct {
 	baseURL string
 	sandbox bool
 	getenv  func(string) string
+	errOut  io.Writer // where an in-process sandbox reports a failure; nil: os.Stderr
 }
 
 // register adds the connection flags to a command; withSandbox adds
@@ -65,6 +66,9 @@ func resolve(o connectOptions) (*target, error) {
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
+	if o.errOut == nil {
+		o.errOut = os.Stderr
+	}
 	t := &target{stop: func() {}}
 	if o.api != "" {
 		d, err := xapi.ParseDialect(o.api)
@@ -90,7 +94,7 @@ func resolve(o connectOptions) (*target, error) {
 		}
 		go func() {
 			if err := sb.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				fmt.Fprintln(os.Stderr, "sandbox:", err)
+				fmt.Fprintln(o.errOut, "sandbox:", err)
 			}
 		}()
 		t.stop = func() { sb.Close() }

@@ -27,6 +27,7 @@ type statusRun struct {
 
 func newStatusCmd(e *env, runF func(*statusRun) error) *cobra.Command {
 	r := &statusRun{io: e.io}
+	r.conn.errOut = e.io.ErrOut
 	cmd := &cobra.Command{
 		Use:   "status [--json] [--profile NAME] [--api v2|v1.1] [--base-url URL] MEDIA_ID",
 		Short: "Ask X once where processing of a media ID stands",

@@ -28,6 +28,7 @@ type tuiRun struct {
 
 func newTUICmd(e *env, runF func(*tuiRun) error) *cobra.Command {
 	r := &tuiRun{io: e.io, samples: e.samples}
+	r.conn.errOut = e.io.ErrOut
 	cmd := &cobra.Command{
 		Use:   "mediaup [flags] [FILE|DIR ...]",
 		Short: "Upload media to X (Twitter) and post it, in a terminal UI",

@@ -47,10 +47,9 @@ type uploadRun struct {
 	files     []string
 }
 
-const uploadUsage = "mediaup upload [flags] FILE..."
-
 func newUploadCmd(e *env, runF func(*uploadRun) error) *cobra.Command {
 	r := &uploadRun{io: e.io}
+	r.conn.errOut = e.io.ErrOut
 	cmd := &cobra.Command{
 		Use:   "upload [flags] FILE...",
 		Short: "Upload files headlessly, and post them in one tweet with --post",
