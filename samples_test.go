@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,23 +11,22 @@ import (
 // TestEmbeddedSamples: the binary carries exactly the files in assets/, so
 // `mediaup --sandbox` demos the same media the tests upload.
 func TestEmbeddedSamples(t *testing.T) {
-	dir := t.TempDir()
-	paths, err := writeSamples(dir)
+	entries, err := fs.ReadDir(samples(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"sample.gif", "sample.mp4", "sample.png", "sample2.png"}
-	if len(paths) != len(want) {
-		t.Fatalf("wrote %v", paths)
+	if len(entries) != len(want) {
+		t.Fatalf("embedded %v", entries)
 	}
-	for i, p := range paths {
-		if filepath.Base(p) != want[i] {
-			t.Errorf("sample %d is %s, want %s", i, p, want[i])
+	for i, e := range entries {
+		if e.Name() != want[i] {
+			t.Errorf("sample %d is %s, want %s", i, e.Name(), want[i])
 		}
-		got, _ := os.ReadFile(p)
+		got, _ := fs.ReadFile(samples(), e.Name())
 		orig, err := os.ReadFile(filepath.Join("assets", want[i]))
 		if err != nil || !bytes.Equal(got, orig) || len(got) == 0 {
-			t.Errorf("%s differs from assets/%s (%v)", p, want[i], err)
+			t.Errorf("%s differs from assets/%s (%v)", e.Name(), want[i], err)
 		}
 	}
 }

@@ -292,7 +292,7 @@ func TestCommandLineErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown flag", []string{"--bogus"}, "flag provided but not defined"},
+		{"unknown flag", []string{"--bogus"}, "unknown flag --bogus"},
 		{"two folders", []string{cfg, os.TempDir()}, "at most one folder"},
 		{"no credentials", []string{"x.png"}, "MEDIAUP_CONSUMER_KEY"},
 		{"bad dialect", []string{"--sandbox", "--api", "v3"}, "unknown API dialect"},

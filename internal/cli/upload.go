@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
 	"github.com/mediaup/mediaup/config"
@@ -21,12 +21,6 @@ import (
 	"github.com/mediaup/mediaup/uploader/tweet"
 )
 
-// altFlags collects repeatable --alt values: TEXT for every file, or FILE=TEXT for one.
-type altFlags []string
-
-func (a *altFlags) String() string     { return strings.Join(*a, ", ") }
-func (a *altFlags) Set(v string) error { *a = append(*a, v); return nil }
-
 // Upper bounds for the concurrency flags.
 const (
 	maxWorkers  = 16
@@ -35,12 +29,13 @@ const (
 
 // uploadRun is one `mediaup upload` invocation's settings.
 type uploadRun struct {
+	io        *IOStreams
 	conn      connectOptions
 	json      bool
 	post      string
 	posting   bool
 	repost    bool
-	alts      altFlags
+	alts      []string
 	category  string
 	owners    string
 	workers   int
@@ -51,55 +46,76 @@ type uploadRun struct {
 	files     []string
 }
 
-func parseUploadFlags(args []string, stderr io.Writer) (*uploadRun, error) {
-	r := &uploadRun{}
-	fs := flag.NewFlagSet("mediaup upload", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func newUploadCmd(e *env, runF func(*uploadRun) error) *cobra.Command {
+	r := &uploadRun{io: e.io}
+	r.conn.errOut = e.io.ErrOut
+	cmd := &cobra.Command{
+		Use:   "upload [flags] FILE...",
+		Short: "Upload files headlessly, and post them in one tweet with --post",
+		Long: `Uploads the files to X, several at once, and prints "path<TAB>media_id" for each
+ready file on stdout (with --json: one JSON event per line, then a summary).
+Flags may come before, between or after the files; "--" ends the flags.
+
+Exit status: 0 all done, 1 a file or the post failed, 2 usage or configuration error.`,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: completeMedia,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r.files = args
+			r.posting = cmd.Flags().Changed("post")
+			return runWith(r, runF, (*uploadRun).run)
+		},
+	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
 	fs.BoolVar(&r.json, "json", false, "one JSON object per line on stdout: events, then a summary")
-	fs.Func("post", "post one tweet with `TEXT` and all the media once they are ready", func(s string) error {
-		r.post, r.posting = s, true
-		return nil
-	})
+	fs.StringVar(&r.post, "post", "", "post one tweet with `TEXT` and all the media once they are ready")
 	fs.BoolVar(&r.repost, "repost", false, "post even if an earlier run posted, or may have posted, the same tweet")
-	fs.Var(&r.alts, "alt", "alt `TEXT` for every file, or FILE=TEXT for one file (repeatable)")
+	fs.StringArrayVar(&r.alts, "alt", nil, "alt `TEXT` for every file, or FILE=TEXT for one file (repeatable)")
 	fs.StringVar(&r.category, "category", "", "override media_category (tweet_image, tweet_gif, tweet_video, amplify_video)")
 	fs.StringVar(&r.owners, "owners", "", "additional_owners: comma-separated user `IDs` that may also post the media")
-	r.conn.register(fs, true)
+	r.conn.register(cmd, true)
 	fs.IntVar(&r.workers, "workers", 3, "files uploading at once")
 	fs.IntVar(&r.segments, "segments", 4, "segments in flight per file")
 	fs.StringVar(&r.chunkSize, "chunk-size", "", "preferred segment `SIZE`, e.g. 4MB (grown when a file would need over 1000 segments; at most 5MB)")
 	fs.StringVar(&r.limitRate, "limit-rate", "", "cap total upload bandwidth, e.g. 2MB (per second)")
 	fs.DurationVar(&r.pollCap, "poll-cap", 15*time.Minute, "give up waiting for X's processing after this long")
-	// The flag package prints its own error and the whole usage on a
-	// mistake; mediaup says what went wrong in one line instead, and
-	// prints the usage only for --help.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	files, err := parseFlagsAndFiles(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(stderr, "Usage: mediaup upload [flags] FILE...")
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-		return nil, err
-	}
-	if err != nil {
-		return nil, flagError(err, "mediaup upload --help")
-	}
-	r.files = files
+	_ = cmd.RegisterFlagCompletionFunc("category", cobra.FixedCompletions(
+		[]string{"tweet_image", "tweet_gif", "tweet_video", "amplify_video"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// validate checks the settings that need no network: every mistake here
+// is a usage error (exit 2).
+func (r *uploadRun) validate() error {
 	if len(r.files) == 0 {
-		return nil, errors.New("no files given: mediaup upload [flags] FILE [FILE ...]")
+		return usageErrorf("no files given: mediaup upload [flags] FILE [FILE ...]")
 	}
 	if r.workers < 1 || r.segments < 1 {
-		return nil, errors.New("--workers and --segments must be at least 1")
+		return usageErrorf("--workers and --segments must be at least 1")
 	}
 	// X rate-limits per user; past these, more requests in flight only earn 429s.
 	if r.workers > maxWorkers || r.segments > maxSegments {
-		return nil, fmt.Errorf("--workers is at most %d and --segments at most %d (X rate-limits each account)", maxWorkers, maxSegments)
+		return usageErrorf("--workers is at most %d and --segments at most %d (X rate-limits each account)", maxWorkers, maxSegments)
 	}
 	if r.pollCap <= 0 {
-		return nil, fmt.Errorf("--poll-cap %s: give a positive duration such as 15m", r.pollCap)
+		return usageErrorf("--poll-cap %s: give a positive duration such as 15m", r.pollCap)
 	}
-	return r, nil
+	return nil
+}
+
+// run validates the settings, then uploads.
+func (r *uploadRun) run() error {
+	if err := r.validate(); err != nil {
+		return err
+	}
+	code, err := r.execute(r.io.Out, r.io.ErrOut)
+	switch {
+	case code == exitOK:
+		return nil
+	case err == nil:
+		return &exitError{code: code} // the summary said why
+	}
+	return &exitError{code: code, err: err}
 }
 
 // altFor returns the alt text for one file: a FILE=TEXT entry wins over a plain TEXT.
@@ -124,22 +140,6 @@ func (r *uploadRun) isFile(s string) bool {
 		}
 	}
 	return false
-}
-
-func runUpload(args []string, stdout, stderr io.Writer) int {
-	r, err := parseUploadFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "mediaup upload:", err)
-		return exitUsage
-	}
-	code, err := r.execute(stdout, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "mediaup upload:", err)
-	}
-	return code
 }
 
 // preflight applies the engine's checks before anything is sent, so a post
@@ -200,7 +200,7 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 	}
 	m := uploader.NewManager(uploader.Config{Client: t.client, Workers: r.workers, Segments: r.segments,
 		ChunkSize: chunk, Limiter: limiter, PollCap: r.pollCap, Store: st, Account: t.journalKey})
-	out := newReporter(r.json, stdout, stderr, scrub)
+	out := newReporter(r.json, r.io, scrub)
 	ids := make([]uploader.JobID, len(r.files))
 	for i, f := range r.files {
 		ids[i] = m.Add(f, uploader.JobOptions{Category: r.category, Owners: owners, AltText: r.altFor(f)})
@@ -257,27 +257,6 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 	return exitOK, nil
 }
 
-// fileResult is one file's line in the summary.
-type fileResult struct {
-	Path      string `json:"path"`
-	State     string `json:"state"`
-	MediaID   string `json:"media_id,omitempty"`
-	MediaKey  string `json:"media_key,omitempty"`
-	ExpiresAt string `json:"expires_at,omitempty"`
-	Retries   int    `json:"retries,omitempty"`
-	Error     string `json:"error,omitempty"`
-}
-
-// summary is the last JSON object `upload --json` prints.
-type summary struct {
-	Type    string       `json:"type"`
-	OK      bool         `json:"ok"`
-	Files   []fileResult `json:"files"`
-	TweetID string       `json:"tweet_id,omitempty"`
-	Note    string       `json:"note,omitempty"`
-	Error   string       `json:"error,omitempty"`
-}
-
 func joinNonEmpty(a, b string) string {
 	if a == "" {
 		return b
@@ -295,15 +274,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// jsonEvent is one event line of `upload --json`.
-type jsonEvent struct {
-	Type string `json:"type"`
-	uploader.Event
-	Phase    string  `json:"phase"`
-	Duration float64 `json:"duration_secs,omitempty"`
-	Error    string  `json:"error,omitempty"`
 }
 
 func encodeEvent(ev uploader.Event, scrub func(string) string) []byte {

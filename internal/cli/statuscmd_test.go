@@ -1,12 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
-	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -224,11 +223,10 @@ func TestStatusParseFlagsAnywhere(t *testing.T) {
 		{nil, false, nil},
 	}
 	for _, tc := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		j := fs.Bool("json", false, "")
-		pos, err := parseFlagsAndFiles(fs, tc.args)
-		if err != nil || *j != tc.json || !reflect.DeepEqual(pos, tc.pos) {
-			t.Errorf("parseFlagsAndFiles(%q) = %q, json %v, %v; want %q, json %v", tc.args, pos, *j, err, tc.pos, tc.json)
+		var got *statusRun
+		code, _, _ := parseOnly(append([]string{"status"}, tc.args...), runners{status: func(r *statusRun) error { got = r; return nil }})
+		if code != exitOK || got == nil || got.json != tc.json || !slices.Equal(got.args, tc.pos) {
+			t.Errorf("status %q: exit %d, options %+v; want %q, json %v", tc.args, code, got, tc.pos, tc.json)
 		}
 	}
 }

@@ -1,16 +1,15 @@
-package main
+package cli
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/x/term"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mediaup/mediaup/uploader"
 	"github.com/mediaup/mediaup/uploader/media"
@@ -25,6 +24,7 @@ type reporter struct {
 	stderr io.Writer
 	scrub  func(string) string
 	tty    bool
+	width  int // the terminal's columns (tty); 0 when unknown
 
 	mu      sync.Mutex
 	order   []uploader.JobID
@@ -33,12 +33,9 @@ type reporter struct {
 	drawnAt time.Time
 }
 
-func newReporter(jsonOut bool, stdout, stderr io.Writer, scrub func(string) string) *reporter {
-	r := &reporter{json: jsonOut, stdout: stdout, stderr: stderr, scrub: scrub, last: map[uploader.JobID]uploader.Event{}}
-	if f, ok := stderr.(*os.File); ok && !jsonOut {
-		r.tty = term.IsTerminal(f.Fd())
-	}
-	return r
+func newReporter(jsonOut bool, s *IOStreams, scrub func(string) string) *reporter {
+	return &reporter{json: jsonOut, stdout: s.Out, stderr: s.ErrOut, scrub: scrub,
+		tty: s.ErrTTY && !jsonOut, width: s.Width, last: map[uploader.JobID]uploader.Event{}}
 }
 
 func (r *reporter) event(ev uploader.Event) {
@@ -72,7 +69,13 @@ func (r *reporter) redraw() {
 	}
 	for _, id := range r.order {
 		b.WriteString("\r\x1b[2K")
-		b.WriteString(r.line(r.last[id]))
+		line := r.line(r.last[id])
+		if r.width > 1 {
+			// A line that wraps takes two rows, and the cursor-up count
+			// above would no longer reach the first.
+			line = ansi.Truncate(line, r.width-1, "…")
+		}
+		b.WriteString(line)
 		b.WriteByte('\n')
 	}
 	r.drawn = len(r.order)

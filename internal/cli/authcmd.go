@@ -1,11 +1,10 @@
-package main
+package cli
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/dghubble/oauth1"
+	"github.com/spf13/cobra"
 
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/internal/baseurl"
@@ -35,86 +35,52 @@ const authTimeout = 30 * time.Second
 // profileNameRule keeps profile names easy to type and to pass to --profile.
 var profileNameRule = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 
-// cmdError is a failed command with the exit status it calls for.
-type cmdError struct {
-	code int
-	msg  string
-}
-
-func (e *cmdError) Error() string { return e.msg }
-
-// usageErrorf is a usage or configuration error (exit 2).
-func usageErrorf(format string, args ...any) error {
-	return &cmdError{exitUsage, fmt.Sprintf(format, args...)}
-}
-
-// refusedErrorf is a refusal or failure (exit 1).
-func refusedErrorf(format string, args ...any) error {
-	return &cmdError{exitFailed, fmt.Sprintf(format, args...)}
-}
-
-// exitCode is the exit status an error from a command calls for.
-func exitCode(err error) int {
-	var ce *cmdError
-	if errors.As(err, &ce) {
-		return ce.code
-	}
-	return exitFailed
-}
-
 // authRun is one `mediaup auth` invocation.
 type authRun struct {
 	profile string
 	baseURL string
 	getenv  func(string) string
 
-	in     *bufio.Reader
-	stdin  io.Reader // the raw stdin, to read the consumer secret without echo on a terminal
-	stdout io.Writer
-	stderr io.Writer
+	in       *bufio.Reader
+	stdin    io.Reader // the raw stdin, to read the consumer secret without echo on a terminal
+	stdinTTY bool
+	stdout   io.Writer
+	stderr   io.Writer
 }
 
-// runAuth signs an X account in with the PIN-based OAuth 1.0a flow and
-// saves its access token in a profile of the config file.
-func runAuth(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &authRun{getenv: os.Getenv, in: bufio.NewReader(stdin), stdin: stdin, stdout: stdout, stderr: stderr}
-	fs := flag.NewFlagSet("mediaup auth", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+const authUsage = "mediaup auth [--profile NAME] [--base-url URL]"
+
+func newAuthCmd(e *env, runF func(*authRun) error) *cobra.Command {
+	a := &authRun{getenv: os.Getenv, stdin: e.io.In, stdout: e.io.Out, stderr: e.io.ErrOut, stdinTTY: e.io.InTTY}
+	cmd := &cobra.Command{
+		Use:   "auth [--profile NAME] [--base-url URL]",
+		Short: "Sign an X account in with a PIN and save it as a profile",
+		Long: `Signs an X account in with a PIN (OAuth 1.0a) and saves its access token in the profile.
+The consumer key and secret of your X app come from the profile, from
+MEDIAUP_CONSUMER_KEY and MEDIAUP_CONSUMER_SECRET, or are asked for.`,
+		Args: noArgs(authUsage),
+		RunE: func(*cobra.Command, []string) error {
+			return runWith(a, runF, (*authRun).execute)
+		},
+	}
+	fs := cmd.Flags()
 	fs.StringVar(&a.profile, "profile", "", "profile `NAME` to create or update (default: $MEDIAUP_PROFILE, the file's default, else \"default\")")
 	fs.StringVar(&a.baseURL, "base-url", "", "sign in at this base `URL` instead of https://api.x.com (e.g. a sandbox); saved in the profile")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mediaup auth [--profile NAME] [--base-url URL]")
-		fmt.Fprintln(stderr, "\nSigns an X account in with a PIN (OAuth 1.0a) and saves its access token in the profile.")
-		fmt.Fprintln(stderr, "The consumer key and secret of your X app come from the profile, from")
-		fmt.Fprintln(stderr, "MEDIAUP_CONSUMER_KEY and MEDIAUP_CONSUMER_SECRET, or are asked for.")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "mediaup auth: unexpected argument %q; usage: mediaup auth [--profile NAME] [--base-url URL]\n", fs.Arg(0))
-		return exitUsage
-	}
-	if err := a.execute(); err != nil {
-		fmt.Fprintln(stderr, "mediaup auth:", err)
-		return exitCode(err)
-	}
-	return exitOK
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
+	return cmd
 }
 
 func (a *authRun) execute() error {
+	if a.in == nil {
+		a.in = bufio.NewReader(a.stdin)
+	}
 	path := config.DefaultPath()
 	if path == "" {
 		return usageErrorf("there is no place for the config file: set XDG_CONFIG_HOME or HOME")
 	}
 	file, err := config.Load(path)
 	if err != nil {
-		return &cmdError{exitUsage, err.Error()}
+		return usageError(err)
 	}
 	name := a.profile
 	if name == "" {
@@ -211,7 +177,7 @@ func (a *authRun) execute() error {
 	// may have been saved meanwhile.
 	file, err = config.Load(path)
 	if err != nil {
-		return &cmdError{exitUsage, err.Error() + "; the sign-in worked but nothing was saved"}
+		return usageErrorf("%w; the sign-in worked but nothing was saved", err)
 	}
 	if file.Default == "" {
 		// Keep what the other commands pick without --profile: the only
@@ -313,8 +279,8 @@ func (a *authRun) prompt(text string) {
 
 // interactive reports whether stdin is a terminal.
 func (a *authRun) interactive() bool {
-	f, ok := a.stdin.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
+	_, ok := a.stdin.(*os.File)
+	return ok && a.stdinTTY
 }
 
 // readLine reads one line from stdin without its line ending. A last line

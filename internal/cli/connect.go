@@ -1,14 +1,15 @@
-package main
+package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/sandbox"
@@ -24,18 +25,22 @@ type connectOptions struct {
 	baseURL string
 	sandbox bool
 	getenv  func(string) string
+	errOut  io.Writer // where an in-process sandbox reports a failure; nil: os.Stderr
 }
 
-// register adds the connection flags to a command's flag set; withSandbox
-// adds --sandbox too (commands whose work outlives an in-process sandbox,
-// like status, leave it out).
-func (o *connectOptions) register(fs *flag.FlagSet, withSandbox bool) {
+// register adds the connection flags to a command; withSandbox adds
+// --sandbox too (commands whose work outlives an in-process sandbox, like
+// status, leave it out). --profile completes to the config file's profiles.
+func (o *connectOptions) register(cmd *cobra.Command, withSandbox bool) {
+	fs := cmd.Flags()
 	fs.StringVar(&o.profile, "profile", "", "profile `NAME` in the config file")
 	fs.StringVar(&o.api, "api", "", "API dialect: v2 (default) or v1.1")
 	fs.StringVar(&o.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
 	if withSandbox {
 		fs.BoolVar(&o.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials (and sample media) and use it")
 	}
+	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
+	_ = cmd.RegisterFlagCompletionFunc("api", cobra.FixedCompletions([]string{"v2", "v1.1"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // target is a ready client plus what the status line shows about it.
@@ -53,8 +58,16 @@ type target struct {
 // connect resolves credentials (or starts an in-process sandbox) and builds
 // the client. Errors are configuration errors (exit 2).
 func connect(o connectOptions) (*target, error) {
+	t, err := resolve(o)
+	return t, usageError(err)
+}
+
+func resolve(o connectOptions) (*target, error) {
 	if o.getenv == nil {
 		o.getenv = os.Getenv
+	}
+	if o.errOut == nil {
+		o.errOut = os.Stderr
 	}
 	t := &target{stop: func() {}}
 	if o.api != "" {
@@ -81,7 +94,7 @@ func connect(o connectOptions) (*target, error) {
 		}
 		go func() {
 			if err := sb.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				fmt.Fprintln(os.Stderr, "sandbox:", err)
+				fmt.Fprintln(o.errOut, "sandbox:", err)
 			}
 		}()
 		t.stop = func() { sb.Close() }

@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,75 +11,59 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/xapi"
 )
 
-// statusJSON is what `mediaup status --json` prints: one object.
-type statusJSON struct {
-	OK               bool             `json:"ok"`
-	MediaID          string           `json:"media_id"`
-	MediaKey         string           `json:"media_key,omitempty"`
-	State            string           `json:"state,omitempty"`
-	Percent          *int             `json:"progress_percent,omitempty"`
-	CheckAfterSecs   float64          `json:"check_after_secs,omitempty"`
-	ExpiresAt        string           `json:"expires_at,omitempty"`
-	ExpiresAfterSecs int64            `json:"expires_after_secs,omitempty"`
-	ProcessingError  *processingJSON  `json:"processing_error,omitempty"`
-	Error            string           `json:"error,omitempty"`
-	Refusal          *statusRefusedJS `json:"refusal,omitempty"`
+// statusRun is one `mediaup status` invocation.
+type statusRun struct {
+	io   *IOStreams
+	conn connectOptions
+	json bool
+	args []string // exactly one media ID, checked by run
 }
 
-type processingJSON struct {
-	Code    int    `json:"code,omitempty"`
-	Name    string `json:"name,omitempty"`
-	Message string `json:"message,omitempty"`
+func newStatusCmd(e *env, runF func(*statusRun) error) *cobra.Command {
+	r := &statusRun{io: e.io}
+	r.conn.errOut = e.io.ErrOut
+	cmd := &cobra.Command{
+		Use:   "status [--json] [--profile NAME] [--api v2|v1.1] [--base-url URL] MEDIA_ID",
+		Short: "Ask X once where processing of a media ID stands",
+		Long: `Asks X once where processing of an uploaded media stands: state, percent,
+expiry and X's error, if any.
+
+Exit status: 0 when X answered and the media has not failed, 1 when X refused
+the call or the media failed processing, 2 on usage or configuration errors.`,
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(_ *cobra.Command, args []string) error {
+			r.args = args
+			return runWith(r, runF, (*statusRun).run)
+		},
+	}
+	cmd.Flags().BoolVar(&r.json, "json", false, "print one JSON object on stdout")
+	r.conn.register(cmd, false)
+	return cmd
 }
 
-// statusRefusedJS is X's refusal of the STATUS call, for scripts.
-type statusRefusedJS struct {
-	HTTPStatus int    `json:"http_status"`
-	Code       int    `json:"code,omitempty"`
-	Message    string `json:"message"`
-}
-
-// runStatus makes one STATUS call for a media ID and prints where X's
-// processing stands: state, percent, expiry and X's error, if any. Exit 0
-// when X answered and the media has not failed, 1 when X refused the call
-// or the media failed processing, 2 on usage or configuration errors.
-func runStatus(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mediaup status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var conn connectOptions
-	jsonOut := fs.Bool("json", false, "print one JSON object on stdout")
-	conn.register(fs, false)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mediaup status [--json] [--profile NAME] [--api v2|v1.1] [--base-url URL] MEDIA_ID")
-		fmt.Fprintln(stderr, "\nAsks X once where processing of an uploaded media stands.")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
+// run makes one STATUS call for a media ID and prints where X's
+// processing stands.
+func (r *statusRun) run() error {
+	stdout := r.io.Out
+	conn, jsonOut := r.conn, &r.json
+	if len(r.args) != 1 {
+		return usageErrorf("give exactly one media ID: mediaup status [flags] MEDIA_ID")
 	}
-	pos, err := parseFlagsAndFiles(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "mediaup status: give exactly one media ID: mediaup status [flags] MEDIA_ID")
-		return exitUsage
-	}
-	id := strings.TrimSpace(pos[0])
+	id := strings.TrimSpace(r.args[0])
 	if !isDigits(id) {
-		fmt.Fprintf(stderr, "mediaup status: %q is not a media ID; media IDs are numbers like 1880028106020515840 (the media_id that upload printed)\n", pos[0])
-		return exitUsage
+		return usageErrorf("%q is not a media ID; media IDs are numbers like 1880028106020515840 (the media_id that upload printed)", r.args[0])
 	}
 
 	t, err := connect(conn)
 	if err != nil {
-		fmt.Fprintln(stderr, "mediaup status:", err)
-		return exitUsage
+		return err
 	}
 	defer t.stop()
 	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
@@ -100,10 +83,9 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 				out.Refusal = &statusRefusedJS{HTTPStatus: ae.StatusCode, Code: ae.Code, Message: scrub(ae.Message)}
 			}
 			writeJSONLine(stdout, out)
-		} else {
-			fmt.Fprintf(stderr, "mediaup status: media %s: %s\n", id, msg)
+			return errExitFailed
 		}
-		return exitFailed
+		return refusedErrorf("media %s: %s", id, msg)
 	}
 
 	out := statusOf(m, now)
@@ -113,9 +95,9 @@ func runStatus(args []string, stdout, stderr io.Writer) int {
 		printStatus(stdout, m, out, now)
 	}
 	if !out.OK {
-		return exitFailed
+		return errExitFailed
 	}
-	return exitOK
+	return nil
 }
 
 // statusOf summarises a STATUS answer. A media without processing_info is

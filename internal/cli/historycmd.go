@@ -1,76 +1,61 @@
-package main
+package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/uploader/store"
 )
 
-// historyJSON is one line of `mediaup history --json`.
-type historyJSON struct {
-	UploadedAt string `json:"uploaded_at"`
-	File       string `json:"file"`
-	Size       int64  `json:"size"`
-	SHA256     string `json:"sha256,omitempty"`
-	MediaID    string `json:"media_id"`
-	MediaKey   string `json:"media_key,omitempty"`
-	ExpiresAt  string `json:"expires_at"`
-	Expired    bool   `json:"expired"`
-	Account    string `json:"account"`
-	BaseURL    string `json:"base_url"`
-	Dialect    string `json:"dialect,omitempty"`
-	Category   string `json:"category,omitempty"`
+// historyRun is one `mediaup history` invocation.
+type historyRun struct {
+	io   *IOStreams
+	json bool
 }
 
-// runHistory lists the ledger of finished uploads, newest first: when, which
-// file, the media ID, whether it has expired, the account and the base URL.
-func runHistory(args []string, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("mediaup history", flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	jsonOut := fset.Bool("json", false, "one JSON object per upload and line on stdout")
-	fset.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: mediaup history [--json]")
-		fmt.Fprintln(stderr, "\nLists the media mediaup has uploaded, newest first, with when each media ID expires.")
-		fmt.Fprintln(stderr)
-		fset.PrintDefaults()
+func newHistoryCmd(e *env, runF func(*historyRun) error) *cobra.Command {
+	r := &historyRun{io: e.io}
+	cmd := &cobra.Command{
+		Use:               "history [--json]",
+		Short:             "List uploaded media, newest first, with their expiry",
+		Long:              "Lists the media mediaup has uploaded, newest first, with when each media ID expires.",
+		Args:              noArgs("mediaup history [--json]"),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(*cobra.Command, []string) error {
+			return runWith(r, runF, (*historyRun).run)
+		},
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "mediaup history: unexpected argument %q; usage: mediaup history [--json]\n", fset.Arg(0))
-		return exitUsage
-	}
+	cmd.Flags().BoolVar(&r.json, "json", false, "one JSON object per upload and line on stdout")
+	return cmd
+}
 
+// run lists the ledger of finished uploads, newest first: when, which
+// file, the media ID, whether it has expired, the account and the base URL.
+func (r *historyRun) run() error {
+	stdout, jsonOut := r.io.Out, &r.json
 	path := store.DefaultPath()
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// Nothing uploaded yet; do not create a state file just to read it.
 		if !*jsonOut {
 			fmt.Fprintf(stdout, "No uploads recorded yet (no state file at %s).\n", path)
 		}
-		return exitOK
+		return nil
 	}
 	st, err := store.Open(path)
 	if err != nil {
-		fmt.Fprintln(stderr, "mediaup history:", err)
-		return exitFailed
+		return err
 	}
 	all, err := st.History()
 	st.Close()
 	if err != nil {
-		fmt.Fprintln(stderr, "mediaup history:", err)
-		return exitFailed
+		return err
 	}
 
 	now := time.Now()
@@ -84,11 +69,11 @@ func runHistory(args []string, stdout, stderr io.Writer) int {
 				Account: r.Account, BaseURL: r.BaseURL, Dialect: r.Dialect, Category: r.Category,
 			})
 		}
-		return exitOK
+		return nil
 	}
 	if len(all) == 0 {
 		fmt.Fprintf(stdout, "No uploads recorded yet in %s.\n", path)
-		return exitOK
+		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "UPLOADED\tFILE\tMEDIA ID\tEXPIRES\tACCOUNT\tBASE URL")
@@ -101,7 +86,7 @@ func runHistory(args []string, stdout, stderr io.Writer) int {
 			r.MediaID, untilText(expiryOf(r), now), account, r.BaseURL)
 	}
 	tw.Flush()
-	return exitOK
+	return nil
 }
 
 // expiryOf is when X forgets the media ID; a ledger entry without an

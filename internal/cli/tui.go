@@ -1,47 +1,65 @@
-package main
+package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
 
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/model"
 	"github.com/mediaup/mediaup/uploader"
 )
 
-// runTUI runs the terminal UI: `mediaup [--profile NAME] [--sandbox] [--api
-// v2|v1.1] [--base-url URL] [FILE|DIR ...]`. Files are queued at once; a
-// folder becomes the picker's start folder. Once the UI is gone, every ready
-// file is printed to stdout as "path<TAB>media_id", so nothing uploaded is
-// lost with the screen.
-func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mediaup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var conn connectOptions
-	conn.register(fs, true)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+// tuiRun is one run of the terminal UI: `mediaup [--profile NAME]
+// [--sandbox] [--api v2|v1.1] [--base-url URL] [FILE|DIR ...]`.
+type tuiRun struct {
+	io      *IOStreams
+	samples fs.FS
+	conn    connectOptions
+	args    []string // files to queue and at most one folder to start in
+}
+
+func newTUICmd(e *env, runF func(*tuiRun) error) *cobra.Command {
+	r := &tuiRun{io: e.io, samples: e.samples}
+	r.conn.errOut = e.io.ErrOut
+	cmd := &cobra.Command{
+		Use:   "mediaup [flags] [FILE|DIR ...]",
+		Short: "Upload media to X (Twitter) and post it, in a terminal UI",
+		Long:  rootLong,
+		// Any word that is not a command is a file to queue.
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: completeMedia,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r.args = args
+			return runWith(r, runF, (*tuiRun).run)
+		},
 	}
+	cmd.Flags().SortFlags = false
+	r.conn.register(cmd, true)
+	return cmd
+}
+
+// run runs the terminal UI. Files are queued at once; a folder becomes
+// the picker's start folder. Once the UI is gone, every ready file is
+// printed to stdout as "path<TAB>media_id", so nothing uploaded is lost
+// with the screen.
+func (r *tuiRun) run() error {
+	stdin, stdout, stderr := r.io.In, r.io.Out, r.io.ErrOut
+	conn := r.conn
 	var files []string
 	startDir := ""
-	for _, a := range fs.Args() {
+	for _, a := range r.args {
 		st, err := os.Stat(a)
 		if err == nil && st.IsDir() {
 			if startDir != "" {
-				fmt.Fprintf(stderr, "mediaup: give at most one folder to start in (got %s and %s)\n", startDir, a)
-				return exitUsage
+				return usageErrorf("give at most one folder to start in (got %s and %s)", startDir, a)
 			}
 			startDir = a
 			continue
@@ -53,21 +71,18 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	t, err := connect(conn)
 	if err != nil {
-		fmt.Fprintln(stderr, "mediaup:", err)
-		return exitUsage
+		return err
 	}
 	defer t.stop()
 
 	if conn.sandbox && startDir == "" && len(files) == 0 {
 		dir, err := os.MkdirTemp("", "mediaup-samples-")
 		if err != nil {
-			fmt.Fprintln(stderr, "mediaup: cannot make a folder for the sample media:", err)
-			return exitFailed
+			return fmt.Errorf("cannot make a folder for the sample media: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		if _, err := writeSamples(dir); err != nil {
-			fmt.Fprintln(stderr, "mediaup:", err)
-			return exitFailed
+		if _, err := writeSamples(r.samples, dir); err != nil {
+			return err
 		}
 		startDir = dir
 	}
@@ -104,11 +119,11 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// With stdout redirected (mediaup a.png > ids.tsv), draw on the terminal
 	// and keep stdout for the media IDs.
 	screen := stdout
-	if f, ok := stdout.(*os.File); ok && !term.IsTerminal(f.Fd()) {
+	if _, ok := stdout.(*os.File); ok && !r.io.OutTTY {
 		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
 			defer tty.Close()
 			screen = tty
-			if stdin == os.Stdin && !term.IsTerminal(os.Stdin.Fd()) {
+			if stdin == io.Reader(os.Stdin) && !r.io.InTTY {
 				stdin = tty
 			}
 		}
@@ -128,8 +143,7 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, err := tea.NewProgram(app, opts...).Run(); err != nil {
 		closeMgr()
 		printReady(stdout, mgr.Snapshot())
-		fmt.Fprintln(stderr, "mediaup:", scrub(err.Error()))
-		return exitFailed
+		return errors.New(scrub(err.Error()))
 	}
 	// The screen is restored: stop what still runs, then hand over the IDs.
 	closeMgr()
@@ -138,20 +152,20 @@ func runTUI(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, tw := range app.Posted() {
 		fmt.Fprintf(stderr, "mediaup: posted tweet %s\n", tw.ID)
 	}
-	code := exitOK
+	var failed error
 	for _, ev := range final {
 		if ev.Phase == uploader.PhaseFailed {
 			if ev.Err != nil {
 				fmt.Fprintln(stderr, "mediaup:", scrub(ev.Err.Error()))
 			}
-			code = exitFailed
+			failed = errExitFailed
 		}
 	}
 	if err := app.PostErr(); err != nil {
 		fmt.Fprintln(stderr, "mediaup: the last post failed:", scrub(err.Error()))
-		code = exitFailed
+		failed = errExitFailed
 	}
-	return code
+	return failed
 }
 
 // printReady prints "path<TAB>media_id" for every ready file.
