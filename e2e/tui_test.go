@@ -370,3 +370,26 @@ func TestNoColor(t *testing.T) {
 		t.Errorf("no attributes at all under NO_COLOR; the focus and cursor should still show:\n%q", styled)
 	}
 }
+
+// TestFlagAfterFile: `mediaup sample.png --sandbox` means the flag, not a
+// file called --sandbox: the TUI opens on the in-process sandbox with
+// sample.png queued, and uploads it there.
+func TestFlagAfterFile(t *testing.T) {
+	requireTmux(t)
+	sb := testbin.StartSandbox(t)
+	dir := samples(t)
+	r := startTUIShell(t, sb, dir, 120, 36, "", "sample.png", "--sandbox")
+	s := r.waitScreen("sample.png ready on the built-in sandbox", func(s string) bool {
+		return strings.Contains(s, "sample.png") && strings.Contains(s, "✓ ready")
+	})
+	if strings.Contains(s, "--sandbox") {
+		t.Errorf("--sandbox was queued as a file:\n%s", s)
+	}
+	if n := len(sb.Media(t)); n != 0 {
+		t.Errorf("the external sandbox got %d uploads; --sandbox must start its own", n)
+	}
+	r.keys("q")
+	if s := r.exited(); !strings.Contains(s, "mediaup exited with status 0") {
+		t.Errorf("exit:\n%s", s)
+	}
+}
