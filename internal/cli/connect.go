@@ -13,6 +13,7 @@ import (
 
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader"
 	"github.com/mediaup/mediaup/uploader/store"
 	"github.com/mediaup/mediaup/xapi"
 )
@@ -171,4 +172,11 @@ func (t *target) openJournal(stderr io.Writer) *store.Store {
 		return nil
 	}
 	return st
+}
+
+// poster is the engine's poster for this account on the journal st (nil:
+// in memory, for an in-process sandbox). Every face posts through it, so
+// the TUI and upload --post share one record of what went out.
+func (t *target) poster(st *store.Store) *uploader.Poster {
+	return uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey, Timeout: 2 * time.Minute})
 }

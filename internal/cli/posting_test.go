@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/media"
 	"github.com/mediaup/mediaup/uploader/store"
 )
 
@@ -62,5 +66,48 @@ func TestPostNeverRepeatedBlindly(t *testing.T) {
 	e.getJSON("/sandbox/tweets", &tweets)
 	if len(tweets) != 1 {
 		t.Fatalf("%d tweets, want 1", len(tweets))
+	}
+}
+
+// TestTUIAndUploadShareThePostJournal: the TUI's poster (built as the TUI
+// builds it) and upload --post keep one record of what went out: a post
+// made by either is reported by the other instead of being sent again.
+func TestTUIAndUploadShareThePostJournal(t *testing.T) {
+	e := newBadEnv(t, sandbox.Options{})
+	img := e.write("photo.png", sample(t, "sample.png"))
+	code, stdout, stderr := e.run("--json", "--post", "launch day", img)
+	first := lastSummary(t, stdout)
+	if code != 0 || first.TweetID == "" {
+		t.Fatalf("upload --post: exit %d, %s %s", code, stdout, stderr)
+	}
+	tg, err := connect(connectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.stop()
+	st := tg.openJournal(io.Discard)
+	if st == nil {
+		t.Fatal("no journal")
+	}
+	p := tg.poster(st)
+	withPhoto := func(text string) uploader.PostRequest {
+		return uploader.PostRequest{Text: text, Media: []uploader.PostMedia{{ID: first.Files[0].MediaID, Name: "photo.png", Kind: media.Image}}}
+	}
+	r := p.Post(context.Background(), withPhoto("launch day"))
+	if r.Outcome != uploader.PostAlreadySent || r.TweetID != first.TweetID {
+		t.Fatalf("the TUI's poster after upload --post: %+v", r)
+	}
+	second := p.Post(context.Background(), withPhoto("and again"))
+	if second.Outcome != uploader.PostSent {
+		t.Fatalf("the TUI's own post: %+v", second)
+	}
+	st.Close()
+	code, stdout, _ = e.run("--json", "--post", "and again", img)
+	again := lastSummary(t, stdout)
+	if code != 0 || again.TweetID != second.TweetID || !strings.Contains(again.Note, "already posted as tweet "+second.TweetID) {
+		t.Fatalf("upload --post after the TUI posted: exit %d, %+v", code, again)
+	}
+	if n := e.sb.Requests().ByEndpoint["TWEET"]; n != 2 {
+		t.Fatalf("%d post requests reached X, want 2", n)
 	}
 }

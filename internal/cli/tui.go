@@ -130,7 +130,7 @@ func (r *tuiRun) run() error {
 	}
 	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
 	app := model.New(model.Config{
-		Manager: mgr, Poster: uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey}),
+		Manager: mgr, Poster: t.poster(st),
 		Account: t.account, Dialect: string(t.client.Dialect()), BaseURL: t.client.BaseURL(),
 		StartDir: startDir, Files: files,
 		Profile: colorprofile.Detect(screen, os.Environ()),

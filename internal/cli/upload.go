@@ -292,8 +292,7 @@ func (r *uploadRun) postOnce(t *target, st *store.Store, ready []uploader.Event,
 	for _, ev := range ready {
 		req.Media = append(req.Media, uploader.PostMedia{ID: ev.MediaID, Name: ev.Path, Kind: media.Kind(ev.Kind), ExpiresAt: ev.ExpiresAt})
 	}
-	p := uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey, Timeout: 2 * time.Minute})
-	res := p.Post(context.Background(), req)
+	res := t.poster(st).Post(context.Background(), req)
 	switch res.Outcome {
 	case uploader.PostSent:
 		sum.TweetID = res.TweetID
