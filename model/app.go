@@ -412,8 +412,16 @@ func (a *App) posted1(msg tweetPostedMsg) tea.Cmd {
 		}
 		a.compose.result, a.compose.failed = r.Message(), false
 		a.compose.ta.Reset()
+		// The composer is now empty of media too: the posted rows and every
+		// other row ready by now stay off the next post unless attached
+		// with t, so a second ctrl+s never carries media by surprise.
 		for _, id := range msg.jobs {
-			a.queue.attach[id] = false // posted: never carried again by default
+			a.queue.attach[id] = false
+		}
+		for id, ev := range a.queue.jobs {
+			if _, chosen := a.queue.attach[id]; !chosen && ev.Phase == uploader.PhaseReady {
+				a.queue.attach[id] = false
+			}
 		}
 		if r.Warning != "" {
 			a.setNotice(r.Warning, true)

@@ -993,3 +993,33 @@ func TestSamePostAfterSuccessReportsTheEarlierTweet(t *testing.T) {
 		t.Errorf("the earlier tweet should be reported:\n%s", s)
 	}
 }
+
+// TestNoMediaCarriedBySurpriseAfterAPost: a GIF and a video cannot share a
+// post, so the first post carries one. Afterwards the composer is empty of
+// media: the other is not pulled in by itself, and a second ctrl+s on the
+// emptied composer posts nothing.
+func TestNoMediaCarriedBySurpriseAfterAPost(t *testing.T) {
+	samples := sampleFiles(t)
+	e := newEnv(t, 120, 30, setup{files: []string{filepath.Join(samples, "sample.gif"), filepath.Join(samples, "sample.mp4")}})
+	a := e.app
+	e.until("both ready", func() bool { return e.rowIs(1, uploader.PhaseReady)() && e.rowIs(2, uploader.PhaseReady)() })
+	if n := len(a.queue.attachments()); n != 1 {
+		t.Fatalf("%d attached before the post, want 1 (a GIF or a video goes alone)", n)
+	}
+	send(a, "c")
+	typeText(a, "one of two")
+	do(a, send(a, "ctrl+s"))
+	if len(e.tweets()) != 1 {
+		t.Fatalf("%d tweets, want 1", len(e.tweets()))
+	}
+	if att := a.queue.attachments(); len(att) != 0 {
+		t.Fatalf("after the post %s is attached by itself", att[0].Path)
+	}
+	do(a, send(a, "ctrl+s"))
+	if n := e.tweetRequests(); n != 1 {
+		t.Fatalf("a second ctrl+s on the emptied composer sent a post (%d requests)", n)
+	}
+	if s := screen(a); !strings.Contains(s, "tweet is empty") {
+		t.Errorf("screen:\n%s", s)
+	}
+}
