@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +119,11 @@ var genericDetails = map[string]bool{
 
 func decodeErrorBody(e *APIError, body []byte) {
 	var eb errorBody
-	if len(body) == 0 || json.Unmarshal(body, &eb) != nil {
+	if len(body) == 0 {
+		return
+	}
+	if json.Unmarshal(body, &eb) != nil {
+		e.Message = plainText(body)
 		return
 	}
 	e.Title, e.Type = eb.Title, eb.Type
@@ -152,4 +157,20 @@ func decodeErrorBody(e *APIError, body []byte) {
 	case eb.Title != "":
 		e.Message = eb.Title
 	}
+}
+
+// maxPlainText caps how much of a non-JSON error body (an OAuth endpoint's
+// plain-text reason, a proxy's HTML page) is shown.
+const maxPlainText = 200
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// plainText is a non-JSON error body as one short line: tags dropped,
+// white space collapsed, at most maxPlainText characters.
+func plainText(body []byte) string {
+	text := strings.Join(strings.Fields(tagPattern.ReplaceAllString(string(body), " ")), " ")
+	if r := []rune(text); len(r) > maxPlainText {
+		text = string(r[:maxPlainText]) + "…"
+	}
+	return text
 }

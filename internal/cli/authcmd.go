@@ -2,35 +2,21 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/dghubble/oauth1"
 	"github.com/spf13/cobra"
 
 	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/internal/baseurl"
 	"github.com/mediaup/mediaup/xapi"
 )
-
-// xOAuthBase is where X serves the OAuth 1.0a PIN flow when no base URL is given.
-const xOAuthBase = "https://api.x.com"
-
-// authTimeout bounds each of the two token requests; the library's calls
-// take no context, so the HTTP client's timeout is what stops a hung request.
-const authTimeout = 30 * time.Second
 
 // profileNameRule keeps profile names easy to type and to pass to --profile.
 var profileNameRule = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
@@ -114,35 +100,14 @@ func (a *authRun) execute() error {
 		return err
 	}
 
-	rec := &tokenRecorder{base: xapi.NewTransport()}
-	cfg := &oauth1.Config{
-		ConsumerKey:    p.ConsumerKey,
-		ConsumerSecret: p.ConsumerSecret,
-		CallbackURL:    "oob",
-		Endpoint: oauth1.Endpoint{
-			RequestTokenURL: base + "/oauth/request_token",
-			AuthorizeURL:    base + "/oauth/authorize",
-			AccessTokenURL:  base + "/oauth/access_token",
-		},
-		HTTPClient: &http.Client{
-			Transport: rec,
-			Timeout:   authTimeout,
-			// A signed request is signed for one URL; never follow a redirect with it.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-	}
+	flow := xapi.NewSignIn(base, p.ConsumerKey, p.ConsumerSecret)
 	secrets := []string{p.ConsumerSecret}
-
-	reqToken, reqSecret, err := cfg.RequestToken()
+	authURL, err := flow.Start()
 	if err != nil {
-		return a.tokenError("the request for a sign-in token", cfg.Endpoint.RequestTokenURL, rec, err,
+		return tokenError("the request for a sign-in token", flow.RequestTokenURL(), err,
 			"check the consumer key and secret (the API key and secret of your X app)", secrets)
 	}
-	secrets = append(secrets, reqSecret)
-	authURL, err := cfg.AuthorizationURL(reqToken)
-	if err != nil {
-		return usageErrorf("cannot build the authorization URL from %s: %v", cfg.Endpoint.AuthorizeURL, err)
-	}
+	secrets = append(secrets, flow.Secret())
 	fmt.Fprintf(a.stdout, "Open this page in a browser, sign in as the X account mediaup should use, and authorize the app:\n\n  %s\n\n", authURL)
 	a.prompt("Then type the PIN X shows: ")
 	pin, err := a.readLine()
@@ -157,16 +122,16 @@ func (a *authRun) execute() error {
 		return usageErrorf("the PIN %q is not a number; X's PIN is the digits shown after you authorize the app. Nothing saved", pin)
 	}
 
-	token, secret, err := cfg.AccessToken(reqToken, reqSecret, pin)
+	acct, err := flow.Finish(pin)
 	if err != nil {
-		return a.tokenError("the PIN "+pin, cfg.Endpoint.AccessTokenURL, rec, err,
+		return tokenError("the PIN "+pin, flow.AccessTokenURL(), err,
 			"a PIN works once and only for the sign-in that showed it; run mediaup auth again for a new one", secrets)
 	}
-	p.AccessToken, p.AccessSecret = token, secret
-	p.UserID, p.ScreenName = accountOf(rec.lastBody(), token)
+	p.AccessToken, p.AccessSecret = acct.AccessToken, acct.AccessSecret
+	p.UserID, p.ScreenName = acct.UserID, acct.ScreenName
 	// The token is only good on the server that issued it; "" means X's own hosts.
 	p.BaseURL = base
-	if base == xOAuthBase {
+	if base == xapi.XOAuthBase {
 		p.BaseURL = ""
 	}
 	if err := p.Validate(); err != nil {
@@ -220,7 +185,7 @@ func (a *authRun) chooseBaseURL(p config.Profile) (string, error) {
 		raw, from = p.BaseURL, fmt.Sprintf("profile %q", p.Name)
 	}
 	if raw == "" {
-		return xOAuthBase, nil
+		return xapi.XOAuthBase, nil
 	}
 	base, err := baseurl.Check(raw)
 	if err != nil {
@@ -306,113 +271,21 @@ func (a *authRun) readSecret() (string, error) {
 	return a.readLine()
 }
 
-// tokenError explains a failed token request: X's refusal in its own words
-// (exit 1), or why X could not be reached (exit 1).
-func (a *authRun) tokenError(what, endpoint string, rec *tokenRecorder, err error, hint string, secrets []string) error {
-	status, body := rec.last()
+// tokenError explains a failed token request (exit 1): X's refusal in its
+// own words, or why X could not be reached.
+func tokenError(what, endpoint string, err error, hint string, secrets []string) error {
 	scrub := func(s string) string { return config.Redact(s, secrets...) }
-	if status == 0 {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
+	var ae *xapi.APIError
+	var ne *xapi.NetError
+	switch {
+	case errors.As(err, &ne):
+		return refusedErrorf("cannot reach %s: %s; check the network and the base URL. Nothing saved", endpoint, scrub(ne.Err.Error()))
+	case errors.As(err, &ae):
+		reason := ae.Message
+		if ae.Code != 0 {
+			reason = fmt.Sprintf("code %d, %s", ae.Code, ae.Message)
 		}
-		return refusedErrorf("cannot reach %s: %s; check the network and the base URL. Nothing saved", endpoint, scrub(err.Error()))
+		return refusedErrorf("X refused %s (HTTP %d: %s); %s. Nothing saved", what, ae.StatusCode, scrub(reason), hint)
 	}
-	if status == http.StatusOK || status == http.StatusCreated {
-		return refusedErrorf("%s answered %d but not with the tokens the OAuth 1.0a flow needs (%s). Nothing saved", endpoint, status, scrub(err.Error()))
-	}
-	return refusedErrorf("X refused %s (HTTP %d: %s); %s. Nothing saved", what, status, scrub(refusalText(status, body)), hint)
-}
-
-// refusalText pulls X's explanation out of an error body: the JSON
-// {"errors":[{"code","message"}]} shape, or a short plain-text line.
-func refusalText(status int, body []byte) string {
-	var eb struct {
-		Errors []struct {
-			Code    int    `json:"code"`
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
-	if json.Unmarshal(body, &eb) == nil && len(eb.Errors) > 0 {
-		var parts []string
-		for _, e := range eb.Errors {
-			if e.Code != 0 {
-				parts = append(parts, fmt.Sprintf("code %d, %s", e.Code, e.Message))
-			} else {
-				parts = append(parts, e.Message)
-			}
-		}
-		return strings.Join(parts, "; ")
-	}
-	text := strings.Join(strings.Fields(stripTags(string(body))), " ")
-	if r := []rune(text); len(r) > 200 {
-		text = string(r[:200]) + "…"
-	}
-	if text == "" {
-		text = http.StatusText(status)
-	}
-	return text
-}
-
-var tagPattern = regexp.MustCompile(`<[^>]*>`)
-
-func stripTags(s string) string { return tagPattern.ReplaceAllString(s, " ") }
-
-// accountOf reads user_id and screen_name from the access-token answer,
-// which dghubble/oauth1 parses only for the token and secret. Should X leave
-// the user ID out, an access token starts with it ("12345-abc...").
-func accountOf(body []byte, token string) (userID, screenName string) {
-	if v, err := url.ParseQuery(strings.TrimSpace(string(body))); err == nil {
-		userID, screenName = v.Get("user_id"), v.Get("screen_name")
-	}
-	if userID == "" {
-		if id, _, ok := strings.Cut(token, "-"); ok && isDigits(id) {
-			userID = id
-		}
-	}
-	return userID, screenName
-}
-
-// tokenRecorder keeps the status and body of the last token response, so
-// that refusals can be explained and the access-token answer's extra fields
-// (user_id, screen_name) read. The library still gets the same body.
-type tokenRecorder struct {
-	base http.RoundTripper
-
-	mu     sync.Mutex
-	status int
-	body   []byte
-}
-
-// RoundTrip forwards req and keeps a copy of the (small) response body.
-func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.mu.Lock()
-	r.status, r.body = 0, nil
-	r.mu.Unlock()
-	resp, err := r.base.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	r.status, r.body = resp.StatusCode, b
-	r.mu.Unlock()
-	resp.Body = io.NopCloser(bytes.NewReader(b))
-	resp.ContentLength = int64(len(b))
-	return resp, nil
-}
-
-func (r *tokenRecorder) last() (int, []byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.status, r.body
-}
-
-func (r *tokenRecorder) lastBody() []byte {
-	_, b := r.last()
-	return b
+	return refusedErrorf("%s. Nothing saved", scrub(err.Error()))
 }

@@ -369,40 +369,6 @@ func TestAuthBadInput(t *testing.T) {
 	}
 }
 
-func TestAccountOf(t *testing.T) {
-	tests := []struct {
-		body, token, id, name string
-	}{
-		{"oauth_token=1-a&oauth_token_secret=s&user_id=1&screen_name=jack", "1-a", "1", "jack"},
-		{"oauth_token=6253282-abc&oauth_token_secret=s", "6253282-abc", "6253282", ""},
-		{"oauth_token=opaque&oauth_token_secret=s", "opaque", "", ""},
-	}
-	for _, tc := range tests {
-		id, name := accountOf([]byte(tc.body), tc.token)
-		if id != tc.id || name != tc.name {
-			t.Errorf("accountOf(%q) = %q, %q; want %q, %q", tc.body, id, name, tc.id, tc.name)
-		}
-	}
-}
-
-func TestRefusalText(t *testing.T) {
-	tests := []struct {
-		status int
-		body   string
-		want   string
-	}{
-		{401, `{"errors":[{"code":32,"message":"Could not authenticate you."}]}`, "code 32, Could not authenticate you."},
-		{401, "Error processing your OAuth request: Invalid oauth_verifier parameter", "Error processing your OAuth request: Invalid oauth_verifier parameter"},
-		{403, "<html><body><p>Forbidden\n here</p></body></html>", "Forbidden here"},
-		{500, "", "Internal Server Error"},
-	}
-	for _, tc := range tests {
-		if got := refusalText(tc.status, []byte(tc.body)); got != tc.want {
-			t.Errorf("refusalText(%d, %q) = %q, want %q", tc.status, tc.body, got, tc.want)
-		}
-	}
-}
-
 // getJSON decodes the JSON answer of an unauthenticated GET (the sandbox's
 // inspection endpoints).
 func getJSON(t *testing.T, u string, v any) {
