@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mediaup/mediaup/internal/xdg"
+
 	"github.com/BurntSushi/toml"
 )
 
@@ -65,14 +67,8 @@ func (f *File) holdsSecrets() bool {
 // (as the XDG spec asks). It returns "" when neither is known; Load and
 // Resolve treat "" as "no config file".
 func DefaultPath() string {
-	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" && filepath.IsAbs(dir) {
-		return filepath.Join(dir, "mediaup", "config.toml")
-	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".config", "mediaup", "config.toml")
+	p, _ := xdg.ConfigPath("config.toml")
+	return p
 }
 
 // Load reads the config file at path. A missing file (or path "") gives an

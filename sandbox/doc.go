@@ -165,5 +165,5 @@
 //     v1.1 and the observed {"errors":["internal server error"]} on v2; 503s
 //     use code 130 "Over capacity" and the about:blank problem.
 //   - Only oauth_callback=oob is supported (other callbacks: 403 code 417).
-//   - ParseRate: K/M/G(B) are 1000-based, KiB/MiB/GiB 1024-based.
+//   - --bandwidth: KB, MB and GB are 1024-based, as in every mediaup size (internal/size).
 package sandbox

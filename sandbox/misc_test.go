@@ -140,8 +140,8 @@ func TestInspectionEndpoints(t *testing.T) {
 
 func TestParseRate(t *testing.T) {
 	for in, want := range map[string]int64{
-		"10MB": 10_000_000, "512KB": 512_000, "1.5MB": 1_500_000, "800kB/s": 800_000, "2MiB": 2 << 20,
-		"64KiB/s": 64 << 10, "1000": 1000, "250B": 250, "1GB": 1_000_000_000, "0": 0, " 3 mb ": 3_000_000,
+		"10MB": 10 << 20, "512KB": 512 << 10, "1.5MB": 3 << 19, "800kB/s": 800 << 10, "2MiB": 2 << 20,
+		"64KiB/s": 64 << 10, "1000": 1000, "250B": 250, "1GB": 1 << 30, "0": 0, " 3 mb ": 3 << 20,
 	} {
 		got, err := ParseRate(in)
 		if err != nil || got != want {

@@ -4,44 +4,23 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/mediaup/mediaup/internal/size"
 
 	"golang.org/x/time/rate"
 )
 
-// ParseRate reads a bandwidth such as "10MB", "512KB", "1.5MB", "800kB/s" or
-// "2MiB" and returns bytes per second. Units: B (or none) bytes; K/KB/kB,
-// M/MB, G/GB are decimal (1000-based, as network speeds are quoted);
-// KiB, MiB, GiB are binary (1024-based). Case does not matter and a "/s"
-// suffix is optional. "0" means unlimited.
+// ParseRate reads a bandwidth such as "10MB" or "800KB/s" in bytes per
+// second; "0" means unlimited. It is size.Parse (KB and MB are 1024-based),
+// kept until the sandbox command calls size.Parse itself.
 func ParseRate(s string) (int64, error) {
-	in := strings.TrimSpace(s)
-	t := strings.TrimSpace(strings.TrimSuffix(in, "/s"))
-	i := 0
-	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
-		i++
+	bps, err := size.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("bandwidth %w", err)
 	}
-	num, unit := t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
-	v, err := strconv.ParseFloat(num, 64)
-	if num == "" || err != nil {
-		return 0, fmt.Errorf("bandwidth %q: want a number with a unit, such as 10MB, 512KB, 1.5MiB or 800kB/s", s)
-	}
-	mult := map[string]float64{
-		"": 1, "b": 1,
-		"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9,
-		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30,
-	}[unit]
-	if mult == 0 {
-		return 0, fmt.Errorf("bandwidth %q: unknown unit %q (use B, KB, MB, GB, KiB, MiB or GiB)", s, t[i:])
-	}
-	bps := v * mult
-	if bps > 0 && bps < 1 {
-		return 0, fmt.Errorf("bandwidth %q: below 1 byte per second", s)
-	}
-	return int64(bps), nil
+	return bps, nil
 }
 
 // shape wraps l so each accepted connection reads at most

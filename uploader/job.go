@@ -100,11 +100,11 @@ func (j *job) run(ctx context.Context) {
 		case cause == errPaused:
 			ev.Phase, ev.Err = PhasePaused, nil
 		case cause == errCanceled:
-			ev.Phase, ev.Err, ev.Retryable = PhaseCanceled, errors.New(j.path+": canceled"), true
+			ev.Phase, ev.Err, ev.Retryable = PhaseCanceled, fileError(j.path, errors.New("canceled")), true
 		case errors.Is(cause, context.Canceled) && j.m.ctx.Err() != nil:
-			ev.Phase, ev.Err, ev.Retryable = PhaseCanceled, errors.New(j.path+": stopped before it finished; run again to resume"), true
+			ev.Phase, ev.Err, ev.Retryable = PhaseCanceled, fileError(j.path, errors.New("stopped before it finished; run again to resume")), true
 		default:
-			ev.Phase, ev.Err, ev.Retryable = PhaseFailed, err, canRetry(err)
+			ev.Phase, ev.Err, ev.Retryable = PhaseFailed, fileError(j.path, err), canRetry(err)
 		}
 		ev.Rate = 0
 	})
@@ -139,14 +139,6 @@ var (
 	errChanged = errors.New("file changed during upload")
 )
 
-func (j *job) fail(err error) error {
-	var re *media.RuleError
-	if errors.As(err, &re) {
-		return err // already names the file
-	}
-	return fmt.Errorf("%s: %w", j.path, err)
-}
-
 func (j *job) upload(ctx context.Context) error {
 	cfg := j.m.cfg
 	j.setPhase(PhaseProbing)
@@ -165,7 +157,7 @@ func (j *job) upload(ctx context.Context) error {
 
 	f, err := os.Open(j.path)
 	if err != nil {
-		return j.fail(err)
+		return err
 	}
 	defer f.Close()
 
@@ -176,7 +168,7 @@ func (j *job) upload(ctx context.Context) error {
 	if cfg.Store != nil && j.sess == nil {
 		jr, ready, sess, note, err := j.openJournal(info)
 		if err != nil {
-			return j.fail(err)
+			return err
 		}
 		j.jr = jr
 		if note != "" {
@@ -196,11 +188,7 @@ func (j *job) upload(ctx context.Context) error {
 	if j.sess == nil {
 		chunk, n, err := media.ChunkSize(info.Size, cfg.ChunkSize)
 		if err != nil {
-			var re *media.RuleError
-			if errors.As(err, &re) && re.Path == "" {
-				re.Path = j.path // ChunkSize does not know the file; the message must name it
-			}
-			return err
+			return err // run names the file
 		}
 		if info.Kind == media.Image && n == 1 {
 			return j.simple(ctx, f, info)
@@ -208,7 +196,7 @@ func (j *job) upload(ctx context.Context) error {
 		j.setPhase(PhaseUploading)
 		m, err := cfg.Client.Init(ctx, xapi.InitRequest{TotalBytes: info.Size, MediaType: info.MIME, Category: info.Category, AdditionalOwners: j.opts.Owners})
 		if err != nil {
-			return j.fail(err)
+			return err
 		}
 		j.sess = &session{mediaID: m.ID, mediaKey: m.Key, expiresAt: m.ExpiresAt, chunk: chunk, segments: n,
 			acked: make([]bool, n), size: info.Size, modTime: info.ModTime}
@@ -228,11 +216,11 @@ func (j *job) upload(ctx context.Context) error {
 	})
 	if !s.finalized {
 		if err := j.appendAll(ctx, f, s); err != nil {
-			return j.fail(err)
+			return err
 		}
 		if err := unchanged(j.path, s); err != nil {
 			j.sess = nil
-			return j.fail(err)
+			return err
 		}
 	}
 	j.setPhase(PhaseProcessing)
@@ -247,7 +235,7 @@ func (j *job) upload(ctx context.Context) error {
 		}
 	}
 	if err != nil {
-		return j.fail(err)
+		return err
 	}
 	s.finalized = true
 	j.jr.finalized()
@@ -257,7 +245,7 @@ func (j *job) upload(ctx context.Context) error {
 			j.sess = nil // X refused the media: a retry must upload afresh
 			j.jr.drop()
 		}
-		return j.fail(err)
+		return err
 	}
 	j.sess = nil
 	return j.finish(ctx, m)
@@ -286,11 +274,11 @@ func (j *job) simple(ctx context.Context, f *os.File, info *media.Info) error {
 		func(n int64) { inflight.Add(n) }, func() { inflight.Store(0) })
 	stop()
 	if err != nil {
-		return j.fail(err)
+		return err
 	}
 	j.update(false, func(ev *Event) { ev.SentBytes, ev.SegmentsAcked = info.Size, 1 })
 	if m, err = j.poll(ctx, m); err != nil {
-		return j.fail(err)
+		return err
 	}
 	return j.finish(ctx, m)
 }
@@ -421,7 +409,7 @@ func (j *job) poll(ctx context.Context, m *xapi.Media) (*xapi.Media, error) {
 				if p.Error == nil {
 					p.Error = &xapi.ProcessingError{Message: "X could not process the media and gave no reason"}
 				}
-				//lint:ignore ST1005 X is the service's name, and the file name is prefixed by the caller
+				//lint:ignore ST1005 X is the service's name; run wraps it in a FileError that names the file
 				return nil, fmt.Errorf("X could not process it: %w", p.Error)
 			}
 			return m, nil
@@ -463,7 +451,7 @@ func (j *job) finish(ctx context.Context, m *xapi.Media) error {
 	j.m.mu.Unlock()
 	if alt != "" {
 		if err := j.m.cfg.Client.SetAltText(ctx, m.ID, alt); err != nil {
-			return fmt.Errorf("%s: uploaded as %s, but the alt text was refused: %w", j.path, m.ID, err)
+			return fmt.Errorf("uploaded as %s, but the alt text was refused: %w", m.ID, err)
 		}
 	}
 	j.update(true, func(ev *Event) {

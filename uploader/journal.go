@@ -3,7 +3,6 @@ package uploader
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mediaup/mediaup/uploader/media"
@@ -14,12 +13,13 @@ import (
 // journal ties one job to its records in the store: the session being
 // uploaded (acked segments) and, once ready, the ledger entry.
 type journal struct {
-	st  *store.Store
-	key string
-	fp  store.Fingerprint
-	acc string
-	cat string
-	c   *xapi.Client
+	st     *store.Store
+	key    string
+	fp     store.Fingerprint
+	acc    string
+	cat    string
+	owners []string
+	c      *xapi.Client
 }
 
 // openJournal fingerprints the file and looks for what the store already
@@ -33,12 +33,9 @@ func (j *job) openJournal(info *media.Info) (jr *journal, ready *store.Ready, se
 		return nil, nil, nil, "", err
 	}
 	// Owners are part of INIT, so they are part of what makes two uploads the same.
-	cat := info.Category
-	if len(j.opts.Owners) > 0 {
-		cat += "+" + strings.Join(j.opts.Owners, ",")
-	}
-	jr = &journal{st: cfg.Store, fp: fp, acc: cfg.Account, cat: cat, c: cfg.Client}
-	jr.key = store.SessionKey(cfg.Account, cfg.Client.BaseURL(), string(cfg.Client.Dialect()), fp.SHA256, cat)
+	owners := append([]string(nil), j.opts.Owners...)
+	jr = &journal{st: cfg.Store, fp: fp, acc: cfg.Account, cat: info.Category, owners: owners, c: cfg.Client}
+	jr.key = store.SessionKey(cfg.Account, cfg.Client.BaseURL(), string(cfg.Client.Dialect()), fp.SHA256, info.Category, owners...)
 	now := cfg.Now()
 	if r, ok, err := jr.st.Lookup(jr.key, now); err == nil && ok {
 		return jr, &r, nil, "", nil
@@ -70,7 +67,7 @@ func (jr *journal) begin(s *session) {
 		return
 	}
 	jr.st.Begin(store.Session{Key: jr.key, File: jr.fp, Account: jr.acc, BaseURL: jr.c.BaseURL(),
-		Dialect: string(jr.c.Dialect()), Category: jr.cat, MediaID: s.mediaID, MediaKey: s.mediaKey,
+		Dialect: string(jr.c.Dialect()), Category: jr.cat, Owners: jr.owners, MediaID: s.mediaID, MediaKey: s.mediaKey,
 		ExpiresAt: s.expiresAt, ChunkSize: s.chunk, Segments: s.segments})
 }
 
@@ -93,7 +90,7 @@ func (jr *journal) finish(m *xapi.Media, now time.Time) {
 		return
 	}
 	jr.st.Finish(jr.key, store.Ready{Key: jr.key, MediaID: m.ID, MediaKey: m.Key, ExpiresAt: m.ExpiresAt,
-		File: jr.fp, Account: jr.acc, BaseURL: jr.c.BaseURL(), Dialect: string(jr.c.Dialect()), Category: jr.cat, Created: now})
+		File: jr.fp, Account: jr.acc, BaseURL: jr.c.BaseURL(), Dialect: string(jr.c.Dialect()), Category: jr.cat, Owners: jr.owners, Created: now})
 }
 
 // drop forgets the session (X refused the media; resuming cannot help).
@@ -136,11 +133,8 @@ func Resumable(st *store.Store, c *xapi.Client, account string, now time.Time) (
 // AddPaused lists an interrupted upload from the journal as a paused job
 // with its progress so far; Resume continues it with the same media ID.
 func (m *Manager) AddPaused(s store.Session) JobID {
-	cat, owners, _ := strings.Cut(s.Category, "+")
-	opts := JobOptions{Category: cat}
-	if owners != "" {
-		opts.Owners = strings.Split(owners, ",")
-	}
+	cat := s.Category
+	opts := JobOptions{Category: cat, Owners: s.Owners}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.nextID++

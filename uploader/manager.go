@@ -167,7 +167,7 @@ func (m *Manager) Pause(id JobID) error {
 			j.ev.Phase = PhasePaused
 			m.emitLocked(j, true)
 		default:
-			return fmt.Errorf("%s: cannot pause a file that is %s", j.path, j.ev.Phase)
+			return fileError(j.path, fmt.Errorf("cannot pause a file that is %s", j.ev.Phase))
 		}
 		return nil
 	})
@@ -177,7 +177,7 @@ func (m *Manager) Pause(id JobID) error {
 func (m *Manager) Resume(id JobID) error {
 	return m.withJob(id, func(j *job) error {
 		if j.ev.Phase != PhasePaused {
-			return fmt.Errorf("%s: not paused", j.path)
+			return fileError(j.path, errors.New("not paused"))
 		}
 		m.requeueLocked(j)
 		return nil
@@ -192,10 +192,10 @@ func (m *Manager) Cancel(id JobID) error {
 			j.cancel(errCanceled)
 		case j.ev.Phase == PhaseQueued || j.ev.Phase == PhasePaused:
 			m.dequeueLocked(j)
-			j.ev.Phase, j.ev.Err = PhaseCanceled, errors.New(j.path+": canceled")
+			j.ev.Phase, j.ev.Err = PhaseCanceled, fileError(j.path, errors.New("canceled"))
 			m.emitLocked(j, true)
 		default:
-			return fmt.Errorf("%s: cannot cancel a file that is %s", j.path, j.ev.Phase)
+			return fileError(j.path, fmt.Errorf("cannot cancel a file that is %s", j.ev.Phase))
 		}
 		return nil
 	})
@@ -208,7 +208,7 @@ func (m *Manager) Retry(id JobID) error {
 	return m.withJob(id, func(j *job) error {
 		expired := j.ev.Phase == PhaseReady && !j.ev.ExpiresAt.IsZero() && !m.cfg.Now().Before(j.ev.ExpiresAt)
 		if j.ev.Phase != PhaseFailed && j.ev.Phase != PhaseCanceled && !expired {
-			return fmt.Errorf("%s: only a failed, canceled or expired file can be retried (this one is %s)", j.path, j.ev.Phase)
+			return fileError(j.path, fmt.Errorf("only a failed, canceled or expired file can be retried (this one is %s)", j.ev.Phase))
 		}
 		m.requeueLocked(j)
 		return nil
@@ -264,7 +264,7 @@ func (m *Manager) SetAltText(id JobID, text string) error {
 	ctx, cancel := context.WithTimeout(m.ctx, 2*time.Minute)
 	defer cancel()
 	if err := m.cfg.Client.SetAltText(ctx, mediaID, text); err != nil {
-		return fmt.Errorf("%s: alt text not saved: %w", j.path, err)
+		return fileError(j.path, fmt.Errorf("alt text not saved: %w", err))
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ func (m *Manager) SetAltText(id JobID, text string) error {
 func (m *Manager) SetOwners(id JobID, owners []string) error {
 	return m.withJob(id, func(j *job) error {
 		if j.cancel != nil || j.ev.Phase == PhaseReady || j.sess != nil {
-			return fmt.Errorf("%s: owners are fixed once the upload has started; cancel, then retry it to upload again with new owners", j.path)
+			return fileError(j.path, errors.New("owners are fixed once the upload has started; cancel, then retry it to upload again with new owners"))
 		}
 		j.opts.Owners = append([]string(nil), owners...)
 		return nil

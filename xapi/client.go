@@ -82,6 +82,14 @@ type Options struct {
 	Noncer oauth1.Noncer
 	// Now is the clock used for expiry times (tests); nil = time.Now.
 	Now func() time.Time
+	// Debug, when set, gets one line per request attempt and its answer:
+	// method, path, retry number, status, duration and X's x-rate-limit-*
+	// headers; no other header, and no query value that could hold a secret.
+	Debug io.Writer
+	// Redact is applied to every Debug line (for example config.Redact
+	// bound to the profile's secrets); the four Credentials are always
+	// redacted.
+	Redact func(string) string
 }
 
 // Client talks to X's media and post endpoints in one dialect. It is safe
@@ -94,6 +102,7 @@ type Client struct {
 	stall      time.Duration
 	retryFor   time.Duration
 	now        func() time.Time
+	debug      *debugLog // nil without Options.Debug
 }
 
 // NewClient checks the options and builds a client. It makes no request.
@@ -104,7 +113,8 @@ func NewClient(o Options) (*Client, error) {
 	if o.Dialect != V2 && o.Dialect != V11 {
 		return nil, fmt.Errorf("unknown API dialect %q: use v2 or v1.1", o.Dialect)
 	}
-	c := &Client{dialect: o.Dialect, stall: o.StallTimeout, retryFor: o.RetryFor, now: o.Now}
+	c := &Client{dialect: o.Dialect, stall: o.StallTimeout, retryFor: o.RetryFor, now: o.Now,
+		debug: newDebugLog(o.Debug, o.Redact, o.Credentials)}
 	if c.stall <= 0 {
 		c.stall = 20 * time.Second
 	}
@@ -263,7 +273,7 @@ func (c *Client) do(ctx context.Context, cl call) (status int, body []byte, err 
 		if tries > 1 && counter != nil {
 			counter.Add(1)
 		}
-		st, b, err := c.attempt(ctx, cl)
+		st, b, err := c.attempt(ctx, cl, tries-1)
 		status = st
 		if err == nil {
 			return b, nil
@@ -300,8 +310,9 @@ func (c *Client) do(ctx context.Context, cl call) (status int, body []byte, err 
 	return status, body, err
 }
 
-// attempt sends one request under a stall watchdog and reads the reply.
-func (c *Client) attempt(parent context.Context, cl call) (int, []byte, error) {
+// attempt sends one request under a stall watchdog and reads the reply; retry
+// (0 for the first attempt) is for the debug log.
+func (c *Client) attempt(parent context.Context, cl call, retry int) (status int, body []byte, err error) {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	wd := newWatchdog(c.stall, cancel)
@@ -314,7 +325,9 @@ func (c *Client) attempt(parent context.Context, cl call) (int, []byte, error) {
 	if req.Body != nil {
 		req.Body = &watchedBody{rc: req.Body, wd: wd, progress: cl.progress}
 	}
+	start := time.Now()
 	resp, err := c.hc.Do(req)
+	defer func() { c.debug.line(cl.endpoint, req, retry, start, resp, err) }()
 	if err != nil {
 		if context.Cause(ctx) == errStalled && parent.Err() == nil {
 			return 0, nil, &StallError{Endpoint: cl.endpoint, After: c.stall}

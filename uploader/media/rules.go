@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mediaup/mediaup/internal/size"
 )
 
 // Size and segment limits of X's media upload (x-api.md §2.1, §2.5). Sizes are
@@ -80,35 +82,9 @@ func ruleErr(path, rule, format string, args ...any) *RuleError {
 	return &RuleError{Path: path, Rule: rule, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Humanize formats a byte count for messages: "0 bytes", "1 byte", "512 bytes",
-// "64 KB", "4.2 MB", "612 MB". Units are powers of 1024; one decimal is shown
-// below 100 of a unit, and dropped when it is zero.
-func Humanize(bytes int64) string {
-	if bytes < 0 {
-		return "-" + Humanize(-bytes)
-	}
-	switch {
-	case bytes == 1:
-		return "1 byte"
-	case bytes < 1024:
-		return strconv.FormatInt(bytes, 10) + " bytes"
-	}
-	units := []string{"KB", "MB", "GB", "TB", "PB", "EB"}
-	v := float64(bytes) / 1024
-	u := 0
-	for u < len(units)-1 && v >= 1023.5 { // would round to "1024 KB"
-		v /= 1024
-		u++
-	}
-	var s string
-	if v < 99.95 {
-		s = strconv.FormatFloat(v, 'f', 1, 64)
-		s = strings.TrimSuffix(s, ".0")
-	} else {
-		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
-	}
-	return s + " " + units[u]
-}
+// Humanize formats a byte count for messages: "0 bytes", "512 bytes", "64 KB",
+// "4.2 MB". It is size.Format, whose units are powers of 1024.
+func Humanize(bytes int64) string { return size.Format(bytes) }
 
 // sizePair formats a size and a limit for a message, adding exact byte counts
 // when rounding would make them read the same ("5 MB, over the 5 MB limit").

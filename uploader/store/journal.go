@@ -136,5 +136,6 @@ func (s *Store) decodeSession(key string, v []byte, sess *Session) error {
 		return userError{fmt.Errorf("state database %s: upload session %s is unreadable (%v); drop it and upload the file again", s.path, key, err)}
 	}
 	sess.normalizeAcked()
+	sess.Category, sess.Owners = splitOwners(sess.Category, sess.Owners)
 	return nil
 }

@@ -173,5 +173,6 @@ func (s *Store) decodeReady(key string, v []byte, r *Ready) error {
 	if err := json.Unmarshal(v, r); err != nil {
 		return userError{fmt.Errorf("state database %s: ledger entry %s is unreadable (%v); run cleanup to remove it", s.path, key, err)}
 	}
+	r.Category, r.Owners = splitOwners(r.Category, r.Owners)
 	return nil
 }

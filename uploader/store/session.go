@@ -15,12 +15,13 @@ const MaxSegments = 1000
 // Session is the journal record of one unfinished chunked upload: the media
 // ID X gave at INIT and which segments it has acknowledged.
 type Session struct {
-	Key      string      `json:"key"`      // SessionKey(Account, BaseURL, Dialect, File.SHA256, Category)
-	File     Fingerprint `json:"file"`     // the file being uploaded
-	Account  string      `json:"account"`  // the X user ID the upload belongs to
-	BaseURL  string      `json:"base_url"` // the API base URL the media ID is valid on
-	Dialect  string      `json:"dialect"`  // "v2" or "v1.1"
-	Category string      `json:"category"` // media_category sent at INIT
+	Key      string      `json:"key"`              // SessionKey(Account, BaseURL, Dialect, File.SHA256, Category, Owners...)
+	File     Fingerprint `json:"file"`             // the file being uploaded
+	Account  string      `json:"account"`          // the X user ID the upload belongs to
+	BaseURL  string      `json:"base_url"`         // the API base URL the media ID is valid on
+	Dialect  string      `json:"dialect"`          // "v2" or "v1.1"
+	Category string      `json:"category"`         // media_category sent at INIT
+	Owners   []string    `json:"owners,omitempty"` // additional_owners sent at INIT
 
 	MediaID   string    `json:"media_id"`   // from INIT
 	MediaKey  string    `json:"media_key"`  // from INIT, when X sent one
@@ -40,9 +41,15 @@ type Session struct {
 }
 
 // SessionKey is the journal and ledger key for one file's content uploaded by
-// one account to one endpoint in one dialect and media category. A media ID
-// is only reusable when all five match.
-func SessionKey(account, baseURL, dialect, sha256hex, category string) string {
+// one account to one endpoint in one dialect and media category, with the
+// same additional owners (they are part of INIT). A media ID is only reusable
+// when all of them match.
+func SessionKey(account, baseURL, dialect, sha256hex, category string, owners ...string) string {
+	if len(owners) > 0 {
+		// The form keys had when owners were stored inside the category, so
+		// journals written then still match.
+		category += "+" + strings.Join(owners, ",")
+	}
 	parts := []string{
 		strings.TrimSpace(account),
 		strings.TrimRight(strings.TrimSpace(baseURL), "/"),
@@ -97,6 +104,19 @@ func (s *Session) setAcked(i int) (changed bool) {
 	return true
 }
 
+// splitOwners migrates a record written when the owners were stored in the
+// category as "tweet_video+id,id": it returns the real category and owners.
+func splitOwners(category string, owners []string) (string, []string) {
+	cat, list, ok := strings.Cut(category, "+")
+	if !ok || len(owners) > 0 {
+		return category, owners
+	}
+	if list == "" {
+		return cat, nil
+	}
+	return cat, strings.Split(list, ",")
+}
+
 // validate checks a session before it is written. Errors name the file.
 func (s *Session) validate() error {
 	name := s.File.Path
@@ -129,14 +149,15 @@ func (s *Session) normalizeAcked() {
 // Ready is the ledger record of media that finished processing on X: its
 // media ID can be attached to a post until ExpiresAt.
 type Ready struct {
-	Key       string      `json:"key"`        // the same SessionKey as the journal used
-	MediaID   string      `json:"media_id"`   // the media ID to attach
-	MediaKey  string      `json:"media_key"`  // the media key, when X sent one
-	ExpiresAt time.Time   `json:"expires_at"` // when X forgets the media ID
-	File      Fingerprint `json:"file"`       // the file that was uploaded
-	Account   string      `json:"account"`    // the X user ID that owns it
-	BaseURL   string      `json:"base_url"`   // the API base URL it is valid on
-	Dialect   string      `json:"dialect"`    // "v2" or "v1.1"
-	Category  string      `json:"category"`   // media_category
-	Created   time.Time   `json:"created"`    // when the upload finished
+	Key       string      `json:"key"`              // the same SessionKey as the journal used
+	MediaID   string      `json:"media_id"`         // the media ID to attach
+	MediaKey  string      `json:"media_key"`        // the media key, when X sent one
+	ExpiresAt time.Time   `json:"expires_at"`       // when X forgets the media ID
+	File      Fingerprint `json:"file"`             // the file that was uploaded
+	Account   string      `json:"account"`          // the X user ID that owns it
+	BaseURL   string      `json:"base_url"`         // the API base URL it is valid on
+	Dialect   string      `json:"dialect"`          // "v2" or "v1.1"
+	Category  string      `json:"category"`         // media_category
+	Owners    []string    `json:"owners,omitempty"` // additional_owners it was uploaded with
+	Created   time.Time   `json:"created"`          // when the upload finished
 }

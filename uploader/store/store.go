@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/mediaup/mediaup/internal/xdg"
+
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -33,17 +35,11 @@ type Store struct {
 
 // DefaultPath returns where mediaup keeps its state:
 // $XDG_STATE_HOME/mediaup/state.db, or ~/.local/state/mediaup/state.db when
-// XDG_STATE_HOME is unset or not absolute (as the XDG spec requires).
+// XDG_STATE_HOME is unset or not absolute (as the XDG spec requires). It
+// returns "" when neither is known, and Open refuses "" saying so.
 func DefaultPath() string {
-	if dir := os.Getenv("XDG_STATE_HOME"); dir != "" && filepath.IsAbs(dir) {
-		return filepath.Join(dir, "mediaup", "state.db")
-	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		// No home: keep the state beside the working directory rather than fail.
-		return filepath.Join(".mediaup", "state.db")
-	}
-	return filepath.Join(home, ".local", "state", "mediaup", "state.db")
+	p, _ := xdg.StatePath("state.db")
+	return p
 }
 
 // Open opens (creating it if needed) the state database at path. Missing
@@ -52,7 +48,7 @@ func DefaultPath() string {
 // says so, instead of waiting for ever.
 func Open(path string) (*Store, error) {
 	if path == "" {
-		return nil, errors.New("state database path is empty")
+		return nil, errors.New("state database path is empty: set XDG_STATE_HOME or HOME to an absolute directory")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create the directory for state database %s: %w", path, err)
