@@ -29,6 +29,8 @@ const (
 	EnvBaseURL        = "MEDIAUP_BASE_URL"
 	EnvAPI            = "MEDIAUP_API"
 	EnvProfile        = "MEDIAUP_PROFILE"
+	// EnvDebug names a file that gets one redacted line per X request.
+	EnvDebug = "MEDIAUP_DEBUG"
 )
 
 // redacted stands in for a secret wherever one would otherwise be shown.

@@ -386,7 +386,7 @@ func readyEv(id uploader.JobID, path, kind string) uploader.Event {
 
 func failedEv(id uploader.JobID, path, why string, retryable bool) uploader.Event {
 	e := ev(id, path, uploader.PhaseFailed)
-	e.Err = errors.New(why)
+	e.Err = &uploader.FileError{Path: path, Err: errors.New(why)} // as the engine reports every job error
 	e.Retryable = retryable
 	return e
 }

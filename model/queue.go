@@ -421,7 +421,7 @@ func (q Queue) rowData(ev uploader.Event, attached bool) ui.Job {
 	}
 	if ev.Err != nil {
 		// The row shows the name already; the detail line has the full text.
-		j.Err = q.redact(strings.TrimPrefix(ev.Err.Error(), ev.Path+": "))
+		j.Err = q.redact(uploader.Reason(ev.Err))
 	}
 	return j
 }
@@ -495,7 +495,7 @@ func (q Queue) detail(st ui.Styles) string {
 	}
 	if ev.Err != nil && (ev.Phase == uploader.PhaseFailed || ev.Phase == uploader.PhaseCanceled) {
 		// The full path would push X's reason off the line: name the file only.
-		msg := strings.TrimPrefix(ev.Err.Error(), ev.Path+": ")
+		msg := uploader.Reason(ev.Err)
 		return st.Err.Render(ui.OneLine(q.redact(filepath.Base(ev.Path) + ": " + msg)))
 	}
 	var parts []string

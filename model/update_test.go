@@ -57,7 +57,7 @@ func TestEventsBecomeRows(t *testing.T) {
 	up := ev(1, "/m/clip.mp4", uploader.PhaseUploading)
 	up.Kind, up.TotalBytes, up.SentBytes, up.SegmentsAcked, up.SegmentsTotal, up.Rate = "video", 8<<20, 2<<20, 1, 4, 1<<20
 	apply(a, ev(1, "/m/clip.mp4", uploader.PhaseQueued), up, ev(2, "/m/a.png", uploader.PhaseQueued),
-		failedEv(3, "/m/empty.png", "/m/empty.png: file is empty (0 bytes)", false))
+		failedEv(3, "/m/empty.png", "file is empty (0 bytes)", false))
 	if a.queue.Len() != 3 {
 		t.Fatalf("%d rows, want 3", a.queue.Len())
 	}
@@ -783,7 +783,7 @@ func TestNoColourProfileDrawsNoColour(t *testing.T) {
 	a := newTestApp(t, 100, 30)
 	up := ev(1, "/m/a.mp4", uploader.PhaseUploading)
 	up.TotalBytes, up.SentBytes = 100, 40
-	apply(a, up, failedEv(2, "/m/b.png", "b.png: bad", false), readyEv(3, "/m/c.png", "image"))
+	apply(a, up, failedEv(2, "/m/b.png", "bad", false), readyEv(3, "/m/c.png", "image"))
 	out := a.Render()
 	for _, sgr := range []string{"38;2;", "48;2;", "38;5;", "48;5;"} {
 		if strings.Contains(out, sgr) {

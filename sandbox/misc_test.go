@@ -138,23 +138,6 @@ func TestInspectionEndpoints(t *testing.T) {
 	}
 }
 
-func TestParseRate(t *testing.T) {
-	for in, want := range map[string]int64{
-		"10MB": 10 << 20, "512KB": 512 << 10, "1.5MB": 3 << 19, "800kB/s": 800 << 10, "2MiB": 2 << 20,
-		"64KiB/s": 64 << 10, "1000": 1000, "250B": 250, "1GB": 1 << 30, "0": 0, " 3 mb ": 3 << 20,
-	} {
-		got, err := ParseRate(in)
-		if err != nil || got != want {
-			t.Errorf("ParseRate(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "fast", "10XB", "-1MB", "MB", "0.5B"} {
-		if _, err := ParseRate(bad); err == nil || !strings.Contains(err.Error(), "bandwidth") {
-			t.Errorf("ParseRate(%q) error %v", bad, err)
-		}
-	}
-}
-
 func TestDemoBannerAndAccountString(t *testing.T) {
 	d := DemoAccount()
 	b := DemoBanner(":8787")

@@ -2,26 +2,12 @@ package sandbox
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"sync"
 	"time"
 
-	"github.com/mediaup/mediaup/internal/size"
-
 	"golang.org/x/time/rate"
 )
-
-// ParseRate reads a bandwidth such as "10MB" or "800KB/s" in bytes per
-// second; "0" means unlimited. It is size.Parse (KB and MB are 1024-based),
-// kept until the sandbox command calls size.Parse itself.
-func ParseRate(s string) (int64, error) {
-	bps, err := size.Parse(s)
-	if err != nil {
-		return 0, fmt.Errorf("bandwidth %w", err)
-	}
-	return bps, nil
-}
 
 // shape wraps l so each accepted connection reads at most
 // Options.Bandwidth bytes per second.

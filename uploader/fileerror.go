@@ -39,3 +39,14 @@ func fileError(path string, err error) error {
 	}
 	return &FileError{Path: path, Err: err}
 }
+
+// Reason is what err says beyond the file it is about: a *FileError's
+// reason, or the whole text of any other error. Faces that already name the
+// file show this.
+func Reason(err error) string {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe.Err.Error()
+	}
+	return err.Error()
+}

@@ -498,7 +498,17 @@ func badCases(t *testing.T) []badCase {
 		name:   "--chunk-size in terabytes",
 		setup:  func(e *badEnv) []string { return []string{"--chunk-size", "4TB", e.write("photo.png", png)} },
 		code:   exitUsage,
-		stderr: "mediaup upload: --chunk-size: \"4TB\" is not a size like 4MB or 512KB\n",
+		stderr: "mediaup upload: --chunk-size: \"4TB\" has an unknown unit \"TB\": use B, KB, MB or GB (1 KB = 1024 bytes)\n",
+	}, badCase{
+		name:   "--limit-rate of nothing",
+		setup:  func(e *badEnv) []string { return []string{"--limit-rate", "0", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --limit-rate \"0\" would send nothing: give a size per second such as 2MB\n",
+	}, badCase{
+		name:   "--limit-rate not a number",
+		setup:  func(e *badEnv) []string { return []string{"--limit-rate", "NaN", e.write("photo.png", png)} },
+		code:   exitUsage,
+		stderr: "mediaup upload: --limit-rate: \"NaN\" is not a size like 4MB or 512KB\n",
 	}, badCase{
 		name:   "--chunk-size over 5 MB",
 		setup:  func(e *badEnv) []string { return []string{"--chunk-size", "6MB", e.write("photo.png", png)} },
@@ -528,7 +538,7 @@ func badCases(t *testing.T) []badCase {
 		name:   "bad --limit-rate",
 		setup:  func(e *badEnv) []string { return []string{"--limit-rate", "fast", e.write("photo.png", png)} },
 		code:   exitUsage,
-		stderr: "mediaup upload: --limit-rate \"fast\": give a size per second such as 2MB\n",
+		stderr: "mediaup upload: --limit-rate: \"fast\" is not a size like 4MB or 512KB\n",
 	}, badCase{
 		name:   "unknown --api",
 		setup:  func(e *badEnv) []string { return []string{"--api", "v3", e.write("photo.png", png)} },

@@ -25,6 +25,7 @@ type connectOptions struct {
 	api     string
 	baseURL string
 	sandbox bool
+	debug   string // --debug FILE; "" = $MEDIAUP_DEBUG, if set
 	getenv  func(string) string
 	errOut  io.Writer // where an in-process sandbox reports a failure; nil: os.Stderr
 }
@@ -37,6 +38,7 @@ func (o *connectOptions) register(cmd *cobra.Command, withSandbox bool) {
 	fs.StringVar(&o.profile, "profile", "", "profile `NAME` in the config file")
 	fs.StringVar(&o.api, "api", "", "API dialect: v2 (default) or v1.1")
 	fs.StringVar(&o.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
+	fs.StringVar(&o.debug, "debug", "", "append one line per X request and answer (method, path, status, duration, retry, rate limits; secrets redacted) to `FILE`; also $"+config.EnvDebug)
 	if withSandbox {
 		fs.BoolVar(&o.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials (and sample media) and use it")
 	}
@@ -124,11 +126,19 @@ func resolve(o connectOptions) (*target, error) {
 		t.stop()
 		return nil, err
 	}
+	debug, err := openDebugLog(o, t)
+	if err != nil {
+		t.stop()
+		return nil, err
+	}
+	secrets := p.Secrets()
 	c, err := xapi.NewClient(xapi.Options{
 		Credentials: xapi.Credentials{ConsumerKey: p.ConsumerKey, ConsumerSecret: p.ConsumerSecret,
 			AccessToken: p.AccessToken, AccessSecret: p.AccessSecret},
 		Dialect: dialect,
 		BaseURL: p.BaseURL,
+		Debug:   debug,
+		Redact:  func(s string) string { return config.Redact(s, secrets...) },
 	})
 	if err != nil {
 		t.stop()
@@ -179,4 +189,27 @@ func (t *target) openJournal(stderr io.Writer) *store.Store {
 // the TUI and upload --post share one record of what went out.
 func (t *target) poster(st *store.Store) *uploader.Poster {
 	return uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey, Timeout: 2 * time.Minute})
+}
+
+// openDebugLog opens the debug log that --debug or $MEDIAUP_DEBUG names
+// (appended to, mode 0600) and has t.stop close it; nil when none is asked
+// for.
+func openDebugLog(o connectOptions, t *target) (io.Writer, error) {
+	path, from := o.debug, "--debug"
+	if path == "" {
+		path, from = o.getenv(config.EnvDebug), config.EnvDebug
+	}
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot open the debug log: %w", from, err)
+	}
+	stop := t.stop
+	t.stop = func() {
+		stop()
+		f.Close()
+	}
+	return f, nil
 }

@@ -66,7 +66,7 @@ func (r *historyRun) run() error {
 				UploadedAt: r.Created.UTC().Format(time.RFC3339), File: r.File.Path, Size: r.File.Size,
 				SHA256: r.File.SHA256, MediaID: r.MediaID, MediaKey: r.MediaKey,
 				ExpiresAt: expiryOf(r).UTC().Format(time.RFC3339), Expired: r.Expired(now),
-				Account: r.Account, BaseURL: r.BaseURL, Dialect: r.Dialect, Category: r.Category,
+				Account: r.Account, BaseURL: r.BaseURL, Dialect: r.Dialect, Category: r.Category, Owners: r.Owners,
 			})
 		}
 		return nil

@@ -75,7 +75,7 @@ func TestHistoryListsUploadsNewestFirst(t *testing.T) {
 	png := sampleFile(t, "sample.png")
 	gif := sampleFile(t, "sample.gif")
 	pngID := uploadOne(t, "--base-url", ts.URL, png)
-	gifID := uploadOne(t, "--base-url", ts.URL, "--api", "v1.1", gif)
+	gifID := uploadOne(t, "--base-url", ts.URL, "--api", "v1.1", "--owners", "3805104374,783214", gif)
 
 	code, out, errOut := runHistoryCmd("--json")
 	if code != exitOK {
@@ -103,6 +103,10 @@ func TestHistoryListsUploadsNewestFirst(t *testing.T) {
 	}
 	if all[0].Dialect != "v1.1" || all[1].Dialect != "v2" {
 		t.Errorf("dialects %q, %q", all[0].Dialect, all[1].Dialect)
+	}
+	// The category is the real media_category; owners are a list of their own.
+	if all[0].Category != "tweet_gif" || strings.Join(all[0].Owners, ",") != "3805104374,783214" || all[1].Category != "tweet_image" || all[1].Owners != nil {
+		t.Errorf("category and owners: %q %v, %q %v", all[0].Category, all[0].Owners, all[1].Category, all[1].Owners)
 	}
 
 	code, out, _ = runHistoryCmd()

@@ -121,7 +121,7 @@ func (r *reporter) line(ev uploader.Event) string {
 		msg := ev.Phase.String()
 		if ev.Err != nil {
 			// The row already names the file.
-			msg = strings.TrimPrefix(r.scrub(ev.Err.Error()), ev.Path+": ")
+			msg = r.scrub(uploader.Reason(ev.Err))
 		}
 		if ev.Retryable {
 			msg += " (retrying may help)"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mediaup/mediaup/internal/size"
 	"github.com/mediaup/mediaup/sandbox"
 )
 
@@ -49,7 +50,7 @@ until interrupted. Without credentials it accepts the demo account's and prints 
 	fs.StringVar(&r.acct.AccessToken, "access-token", "", "access token the sandbox accepts")
 	fs.StringVar(&r.acct.AccessSecret, "access-secret", "", "access token secret the sandbox accepts")
 	fs.DurationVar(&r.latency, "latency", 0, "added to every response, e.g. 100ms")
-	fs.StringVar(&r.bandwidth, "bandwidth", "", "upload bandwidth per connection, e.g. 10MB (per second)")
+	fs.StringVar(&r.bandwidth, "bandwidth", "", "upload bandwidth per connection, per second, e.g. 10MB. "+size.Units)
 	fs.Float64Var(&r.faults, "faults", 0, "fraction (0 to 1) of media requests that get an injected fault")
 	fs.Float64Var(&r.failProcessing, "fail-processing", 0, "fraction (0 to 1) of videos and GIFs whose processing fails")
 	fs.DurationVar(&r.processing, "processing", 3*time.Second, "how long simulated video/GIF processing takes (0s: none)")
@@ -63,7 +64,7 @@ func (r *sandboxRun) run() error {
 	}
 	opts := sandbox.Options{Latency: r.latency, Faults: r.faults, FailProcessing: r.failProcessing, Processing: r.processing}
 	if r.bandwidth != "" {
-		bps, err := sandbox.ParseRate(r.bandwidth)
+		bps, err := size.Parse(r.bandwidth)
 		if err != nil {
 			return usageErrorf("--bandwidth: %w", err)
 		}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/internal/size"
 	"github.com/mediaup/mediaup/uploader"
 	"github.com/mediaup/mediaup/uploader/media"
 	"github.com/mediaup/mediaup/uploader/store"
@@ -76,8 +77,8 @@ Exit status: 0 all done, 1 a file or the post failed, 2 usage or configuration e
 	r.conn.register(cmd, true)
 	fs.IntVar(&r.workers, "workers", 3, "files uploading at once")
 	fs.IntVar(&r.segments, "segments", 4, "segments in flight per file")
-	fs.StringVar(&r.chunkSize, "chunk-size", "", "preferred segment `SIZE`, e.g. 4MB (grown when a file would need over 1000 segments; at most 5MB)")
-	fs.StringVar(&r.limitRate, "limit-rate", "", "cap total upload bandwidth, e.g. 2MB (per second)")
+	fs.StringVar(&r.chunkSize, "chunk-size", "", "preferred segment `SIZE`, e.g. 4MB (grown when a file would need over 1000 segments; at most 5MB). "+size.Units)
+	fs.StringVar(&r.limitRate, "limit-rate", "", "cap total upload bandwidth to `RATE` per second, e.g. 2MB. "+size.Units)
 	fs.DurationVar(&r.pollCap, "poll-cap", 15*time.Minute, "give up waiting for X's processing after this long")
 	_ = cmd.RegisterFlagCompletionFunc("category", cobra.FixedCompletions(
 		[]string{"tweet_image", "tweet_gif", "tweet_video", "amplify_video"}, cobra.ShellCompDirectiveNoFileComp))
@@ -162,18 +163,24 @@ func (r *uploadRun) preflight(chunk int64) (code int, err error) {
 }
 
 func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
-	chunk, err := parseSize(r.chunkSize)
-	if err != nil {
-		return exitUsage, fmt.Errorf("--chunk-size: %w", err)
+	var chunk int64
+	var err error
+	if r.chunkSize != "" {
+		if chunk, err = size.Parse(r.chunkSize); err != nil {
+			return exitUsage, fmt.Errorf("--chunk-size: %w", err)
+		}
 	}
 	if chunk > media.MaxChunk {
 		return exitUsage, fmt.Errorf("--chunk-size %s is over X's 5 MB segment limit", r.chunkSize)
 	}
 	var limiter *rate.Limiter
 	if r.limitRate != "" {
-		bps, err := parseSize(r.limitRate)
-		if err != nil || bps <= 0 {
-			return exitUsage, fmt.Errorf("--limit-rate %q: give a size per second such as 2MB", r.limitRate)
+		bps, err := size.Parse(r.limitRate)
+		if err != nil {
+			return exitUsage, fmt.Errorf("--limit-rate: %w", err)
+		}
+		if bps == 0 {
+			return exitUsage, fmt.Errorf("--limit-rate %q would send nothing: give a size per second such as 2MB", r.limitRate)
 		}
 		limiter = rate.NewLimiter(rate.Limit(bps), int(min(bps, 256<<10)))
 	}

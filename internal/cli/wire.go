@@ -65,16 +65,17 @@ type statusRefusedJS struct {
 
 // historyJSON is one line of `mediaup history --json`.
 type historyJSON struct {
-	UploadedAt string `json:"uploaded_at"`
-	File       string `json:"file"`
-	Size       int64  `json:"size"`
-	SHA256     string `json:"sha256,omitempty"`
-	MediaID    string `json:"media_id"`
-	MediaKey   string `json:"media_key,omitempty"`
-	ExpiresAt  string `json:"expires_at"`
-	Expired    bool   `json:"expired"`
-	Account    string `json:"account"`
-	BaseURL    string `json:"base_url"`
-	Dialect    string `json:"dialect,omitempty"`
-	Category   string `json:"category,omitempty"`
+	UploadedAt string   `json:"uploaded_at"`
+	File       string   `json:"file"`
+	Size       int64    `json:"size"`
+	SHA256     string   `json:"sha256,omitempty"`
+	MediaID    string   `json:"media_id"`
+	MediaKey   string   `json:"media_key,omitempty"`
+	ExpiresAt  string   `json:"expires_at"`
+	Expired    bool     `json:"expired"`
+	Account    string   `json:"account"`
+	BaseURL    string   `json:"base_url"`
+	Dialect    string   `json:"dialect,omitempty"`
+	Category   string   `json:"category,omitempty"`
+	Owners     []string `json:"owners,omitempty"` // additional_owners of the upload
 }

@@ -10,6 +10,9 @@ import (
 	"strings"
 )
 
+// Units is the help text's sentence on what the units mean.
+const Units = "KB, MB and GB are 1024-based, as X's own limits are (1 KB = 1024 bytes)."
+
 // Parse reads a size such as 4MB, 512KB, 1.5MiB, 800kB/s or 1048576 and
 // returns it in bytes. KB, MB and GB are 1024-based, as X's own limits are
 // (1 KB = 1024 bytes); KiB, MiB and GiB mean the same and K, M, G are short
