@@ -83,9 +83,9 @@ func (r PostResult) Message() string {
 	case PostNotPosted:
 		return "not posted: " + errText(r.Err)
 	case PostUnknown:
-		return "the outcome is unknown: the post went out but no answer proves what X did (" + errText(r.Err) + "); X may have it, so check the account before posting again"
+		return "the outcome is unknown: X may have this post, but its answer never came (" + errText(r.Err) + "); check the account before posting again"
 	case PostBlocked:
-		return fmt.Sprintf("not posted: an earlier attempt at %s was posting this and stopped before X answered, so X may already have it; check the account before posting again", when)
+		return fmt.Sprintf("not posted: an earlier attempt at %s stopped before X answered, so X may already have it; check the account before posting again", when)
 	}
 	return "not posted"
 }
