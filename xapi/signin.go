@@ -38,13 +38,26 @@ type SignedIn struct {
 	UserID, ScreenName        string // from X's answer; the user ID from the token when X leaves it out
 }
 
-// NewSignIn prepares a sign-in at base (a URL checked by baseurl.Check, or
-// XOAuthBase) with the app's consumer key and secret. It makes no request.
-func NewSignIn(base, consumerKey, consumerSecret string) *SignIn {
-	rec := &tokenRecorder{base: NewTransport()}
+// SignInOptions configure a SignIn.
+type SignInOptions struct {
+	// BaseURL is where X serves /oauth/* (a URL checked by baseurl.Check,
+	// or XOAuthBase).
+	BaseURL                     string
+	ConsumerKey, ConsumerSecret string
+	// Debug and Redact are as in Options: one line per token request.
+	Debug  io.Writer
+	Redact func(string) string
+}
+
+// NewSignIn prepares a sign-in with the app's consumer key and secret. It
+// makes no request.
+func NewSignIn(o SignInOptions) *SignIn {
+	base := o.BaseURL
+	rec := &tokenRecorder{base: NewTransport(),
+		debug: newDebugLog(o.Debug, o.Redact, Credentials{ConsumerKey: o.ConsumerKey, ConsumerSecret: o.ConsumerSecret})}
 	return &SignIn{rec: rec, cfg: &oauth1.Config{
-		ConsumerKey:    consumerKey,
-		ConsumerSecret: consumerSecret,
+		ConsumerKey:    o.ConsumerKey,
+		ConsumerSecret: o.ConsumerSecret,
 		CallbackURL:    "oob",
 		Endpoint: oauth1.Endpoint{
 			RequestTokenURL: base + "/oauth/request_token",
@@ -138,7 +151,8 @@ func accountOf(body []byte, token string) (userID, screenName string) {
 // answer's extra fields (user_id, screen_name) read. The library still gets
 // the same body.
 type tokenRecorder struct {
-	base http.RoundTripper
+	base  http.RoundTripper
+	debug *debugLog // nil: no debug log
 
 	mu     sync.Mutex
 	status int
@@ -151,7 +165,13 @@ func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Lock()
 	r.status, r.header, r.body = 0, nil, nil
 	r.mu.Unlock()
+	start := time.Now()
 	resp, err := r.base.RoundTrip(req)
+	endpoint := "REQUEST_TOKEN"
+	if strings.HasSuffix(req.URL.Path, "/access_token") {
+		endpoint = "ACCESS_TOKEN"
+	}
+	r.debug.line(endpoint, req, 0, start, resp, err)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ var profileNameRule = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 type authRun struct {
 	profile string
 	baseURL string
+	debug   string
 	getenv  func(string) string
 
 	in       *bufio.Reader
@@ -52,6 +53,7 @@ MEDIAUP_CONSUMER_KEY and MEDIAUP_CONSUMER_SECRET, or are asked for.`,
 	fs := cmd.Flags()
 	fs.StringVar(&a.profile, "profile", "", "profile `NAME` to create or update (default: $MEDIAUP_PROFILE, the file's default, else \"default\")")
 	fs.StringVar(&a.baseURL, "base-url", "", "sign in at this base `URL` instead of https://api.x.com (e.g. a sandbox); saved in the profile")
+	fs.StringVar(&a.debug, "debug", "", debugFlag)
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
 	return cmd
 }
@@ -100,8 +102,18 @@ func (a *authRun) execute() error {
 		return err
 	}
 
-	flow := xapi.NewSignIn(base, p.ConsumerKey, p.ConsumerSecret)
+	dbg, err := openDebugLog(a.debug, a.getenv)
+	if err != nil {
+		return usageError(err)
+	}
 	secrets := []string{p.ConsumerSecret}
+	opts := xapi.SignInOptions{BaseURL: base, ConsumerKey: p.ConsumerKey, ConsumerSecret: p.ConsumerSecret}
+	if dbg != nil {
+		defer dbg.Close()
+		// secrets grows as the flow learns the request token's secret.
+		opts.Debug, opts.Redact = dbg, func(s string) string { return config.Redact(s, secrets...) }
+	}
+	flow := xapi.NewSignIn(opts)
 	authURL, err := flow.Start()
 	if err != nil {
 		return tokenError("the request for a sign-in token", flow.RequestTokenURL(), err,

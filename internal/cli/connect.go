@@ -38,7 +38,7 @@ func (o *connectOptions) register(cmd *cobra.Command, withSandbox bool) {
 	fs.StringVar(&o.profile, "profile", "", "profile `NAME` in the config file")
 	fs.StringVar(&o.api, "api", "", "API dialect: v2 (default) or v1.1")
 	fs.StringVar(&o.baseURL, "base-url", "", "one base `URL` for the upload and API hosts (e.g. a sandbox)")
-	fs.StringVar(&o.debug, "debug", "", "append one line per X request and answer (method, path, status, duration, retry, rate limits; secrets redacted) to `FILE`; also $"+config.EnvDebug)
+	fs.StringVar(&o.debug, "debug", "", debugFlag)
 	if withSandbox {
 		fs.BoolVar(&o.sandbox, "sandbox", false, "start an in-process X API sandbox with demo credentials (and sample media) and use it")
 	}
@@ -126,10 +126,19 @@ func resolve(o connectOptions) (*target, error) {
 		t.stop()
 		return nil, err
 	}
-	debug, err := openDebugLog(o, t)
+	f, err := openDebugLog(o.debug, o.getenv)
 	if err != nil {
 		t.stop()
 		return nil, err
+	}
+	var debug io.Writer
+	if f != nil {
+		debug = f
+		stop := t.stop
+		t.stop = func() {
+			stop()
+			f.Close()
+		}
 	}
 	secrets := p.Secrets()
 	c, err := xapi.NewClient(xapi.Options{
@@ -191,13 +200,13 @@ func (t *target) poster(st *store.Store) *uploader.Poster {
 	return uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey, Timeout: 2 * time.Minute})
 }
 
-// openDebugLog opens the debug log that --debug or $MEDIAUP_DEBUG names
-// (appended to, mode 0600) and has t.stop close it; nil when none is asked
-// for.
-func openDebugLog(o connectOptions, t *target) (io.Writer, error) {
-	path, from := o.debug, "--debug"
+// openDebugLog opens the debug log that flagPath (--debug) or
+// $MEDIAUP_DEBUG names, appended to with mode 0600; nil when none is asked
+// for. The caller closes it.
+func openDebugLog(flagPath string, getenv func(string) string) (*os.File, error) {
+	path, from := flagPath, "--debug"
 	if path == "" {
-		path, from = o.getenv(config.EnvDebug), config.EnvDebug
+		path, from = getenv(config.EnvDebug), config.EnvDebug
 	}
 	if path == "" {
 		return nil, nil
@@ -206,10 +215,8 @@ func openDebugLog(o connectOptions, t *target) (io.Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot open the debug log: %w", from, err)
 	}
-	stop := t.stop
-	t.stop = func() {
-		stop()
-		f.Close()
-	}
 	return f, nil
 }
+
+// debugFlag is the help of --debug, the same for every command.
+const debugFlag = "append one line per X request and answer (method, path, status, duration, retry, rate limits; secrets redacted) to `FILE`; also $" + config.EnvDebug

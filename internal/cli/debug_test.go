@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/sandbox"
+	"github.com/mediaup/mediaup/sandbox/sandboxtest"
 )
 
 // TestDebugLog: --debug FILE (or MEDIAUP_DEBUG) gets one line per X
@@ -59,5 +61,37 @@ func TestDebugLog(t *testing.T) {
 
 	if code, _, stderr := e.run("--debug", filepath.Join(e.dir, "no", "such", "dir", "x.log"), img); code != exitUsage || !strings.Contains(stderr, "--debug: cannot open the debug log") {
 		t.Errorf("unopenable --debug: exit %d, %s", code, stderr)
+	}
+}
+
+// TestDebugLogCoversTheSignIn: auth --debug logs the two token requests,
+// without the consumer secret, the request token's secret or the new
+// access secret.
+func TestDebugLogCoversTheSignIn(t *testing.T) {
+	cfgPath := cmdTestEnv(t)
+	_, ts := sandboxtest.New(t, sandbox.Options{})
+	demo := sandbox.DemoAccount()
+	log := filepath.Join(t.TempDir(), "auth.log")
+	res := runAuthFlow(t, []string{"--base-url", ts.URL, "--profile", "t", "--debug", log},
+		demo.ConsumerKey+"\n"+demo.ConsumerSecret+"\n", func(pin string) string { return pin })
+	if res.code != exitOK {
+		t.Fatalf("auth exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if !strings.Contains(s, " REQUEST_TOKEN POST /oauth/request_token retry=0 status=200") || !strings.Contains(s, " ACCESS_TOKEN POST /oauth/access_token retry=0 status=200") {
+		t.Errorf("both token requests should be logged:\n%s", s)
+	}
+	f, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{demo.ConsumerSecret, f.Profiles["t"].AccessSecret, "oauth_signature", "oauth_verifier"} {
+		if strings.Contains(s, secret) {
+			t.Errorf("the debug log holds %q:\n%s", secret, s)
+		}
 	}
 }
