@@ -351,7 +351,7 @@ func (a *App) post(repost bool) tea.Cmd {
 		a.setNotice("posting is not available: no X client", true)
 		return nil
 	}
-	req, jobs := a.postRequest()
+	req := a.postRequest()
 	if repost {
 		if a.compose.uncertain != postSignature(req) {
 			a.setNotice("ctrl+r is only for a post whose outcome is unknown; ctrl+s posts", true)
@@ -371,19 +371,17 @@ func (a *App) post(repost bool) tea.Cmd {
 	a.compose.posting = true
 	a.compose.result, a.compose.failed = "", false
 	a.setNotice(fmt.Sprintf("posting with %s…", plural(len(req.Media), "media file")), false)
-	return postTweet(a.cfg.Poster, req, jobs)
+	return postTweet(a.cfg.Poster, req)
 }
 
 // postRequest is the post the composer shows: its text and attached media.
-func (a *App) postRequest() (uploader.PostRequest, []uploader.JobID) {
+func (a *App) postRequest() uploader.PostRequest {
 	set := a.queue.attachments()
 	req := uploader.PostRequest{Text: a.compose.Text(), Media: make([]uploader.PostMedia, len(set))}
-	jobs := make([]uploader.JobID, len(set))
 	for i, ev := range set {
 		req.Media[i] = uploader.PostMedia{ID: ev.MediaID, Name: filepath.Base(ev.Path), Kind: media.Kind(ev.Kind), ExpiresAt: ev.ExpiresAt}
-		jobs[i] = ev.Job
 	}
-	return req, jobs
+	return req
 }
 
 // postSignature names a post's content, to tell whether the composer still
@@ -404,31 +402,21 @@ func (a *App) posted1(msg tweetPostedMsg) tea.Cmd {
 	a.compose.posting = false
 	r := msg.result
 	a.compose.uncertain = ""
-	switch r.Outcome {
-	case uploader.PostSent, uploader.PostAlreadySent:
+	switch {
+	case r.Outcome == uploader.PostSent || r.Outcome == uploader.PostAlreadySent:
 		a.postErr = nil
 		if r.Outcome == uploader.PostSent {
 			a.posted = append(a.posted, xapi.Tweet{ID: r.TweetID, Text: msg.req.Text})
 		}
 		a.compose.result, a.compose.failed = r.Message(), false
 		a.compose.ta.Reset()
-		// The composer is now empty of media too: the posted rows and every
-		// other row ready by now stay off the next post unless attached
-		// with t, so a second ctrl+s never carries media by surprise.
-		for _, id := range msg.jobs {
-			a.queue.attach[id] = false
-		}
-		for id, ev := range a.queue.jobs {
-			if _, chosen := a.queue.attach[id]; !chosen && ev.Phase == uploader.PhaseReady {
-				a.queue.attach[id] = false
-			}
-		}
+		a.queue.detachReady()
 		if r.Warning != "" {
 			a.setNotice(r.Warning, true)
 		} else {
 			a.setNotice(r.Message(), false)
 		}
-	case uploader.PostUnknown, uploader.PostBlocked:
+	case r.MayBeLive():
 		a.postErr = r.Err
 		if a.postErr == nil {
 			a.postErr = errors.New(r.Message())

@@ -59,7 +59,7 @@ func startFlow(t *testing.T, dir string, files []string, opts sandbox.Options) *
 	client := newClient(t, ts.URL, nil)
 	mgr := uploader.NewManager(uploader.Config{Client: client, Workers: 4})
 	f := &flow{t: t, wd: wd, mgr: mgr, sb: sb, dir: dir}
-	poster := uploader.NewPoster(uploader.PosterConfig{Client: client})
+	poster := uploader.NewPoster(uploader.PosterConfig{Client: client, Store: tempStore(t)})
 	app := New(Config{Manager: mgr, Poster: poster, Account: "@" + acct.ScreenName, Dialect: "v2",
 		BaseURL: "http://sandbox.test", StartDir: ".", Files: files, Profile: colorprofile.ASCII})
 	f.tm = teatest.NewTestModel(t, app, teatest.WithInitialTermSize(flowW, flowH),

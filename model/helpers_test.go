@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/mediaup/mediaup/sandbox"
 	"github.com/mediaup/mediaup/sandbox/sandboxtest"
 	"github.com/mediaup/mediaup/uploader"
+	"github.com/mediaup/mediaup/uploader/store"
 	"github.com/mediaup/mediaup/xapi"
 )
 
@@ -92,7 +94,11 @@ func newEnv(t testing.TB, w, h int, s setup) *env {
 	if s.now == nil {
 		s.now = func() time.Time { return testNow }
 	}
-	poster := uploader.NewPoster(uploader.PosterConfig{Client: cl, Store: cfg.Store, Account: cfg.Account, Now: s.now})
+	posts := cfg.Store // the manager's journal when the test gives one, as the TUI shares it
+	if posts == nil {
+		posts = tempStore(t)
+	}
+	poster := uploader.NewPoster(uploader.PosterConfig{Client: cl, Store: posts, Account: cfg.Account, Now: s.now})
 	a := New(Config{Manager: mgr, Poster: poster, Account: "@mediaup_demo", Dialect: "v2",
 		BaseURL: "http://127.0.0.1:1", StartDir: s.startDir, Files: s.files, Profile: s.profile, Now: s.now})
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
@@ -411,4 +417,15 @@ func checkFits(t *testing.T, a *App, w, h int) {
 			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, lw, ansi.Strip(l))
 		}
 	}
+}
+
+// tempStore is a journal of its own for one test, closed by t.Cleanup.
+func tempStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -123,16 +123,15 @@ type queueFilesMsg struct{ paths []string }
 // tweetPostedMsg is the outcome of a post.
 type tweetPostedMsg struct {
 	req    uploader.PostRequest
-	jobs   []uploader.JobID // the rows whose media the post carried
 	result uploader.PostResult
 }
 
 // postTweet sends one post through the engine's poster, which records it
 // first and never sends it twice. It runs once per key press and is never
 // retried here: X has no idempotency key.
-func postTweet(p Poster, req uploader.PostRequest, jobs []uploader.JobID) tea.Cmd {
+func postTweet(p Poster, req uploader.PostRequest) tea.Cmd {
 	return func() tea.Msg {
-		return tweetPostedMsg{req: req, jobs: jobs, result: p.Post(context.Background(), req)}
+		return tweetPostedMsg{req: req, result: p.Post(context.Background(), req)}
 	}
 }
 

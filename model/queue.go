@@ -399,6 +399,17 @@ func (q Queue) attachments() []uploader.Event {
 	return set
 }
 
+// detachReady empties the composer of media after a post: every row ready
+// now (the posted ones and any other) stays off the next post unless
+// attached with t, so a second ctrl+s never carries media by surprise.
+func (q *Queue) detachReady() {
+	for id, ev := range q.jobs {
+		if ev.Phase == uploader.PhaseReady {
+			q.attach[id] = false
+		}
+	}
+}
+
 // attachError explains why the attached set cannot go in one tweet, or nil.
 func (q Queue) attachError() error { return setError(q.attachments()) }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"sync"
 	"time"
 
@@ -110,10 +109,11 @@ func (e *ExpiredError) Error() string {
 // PosterConfig sets up a Poster.
 type PosterConfig struct {
 	Client *xapi.Client
-	// Store is the journal of posts, shared by every face and run. Nil keeps
-	// the records in memory (an in-process sandbox, whose tweets die with
-	// the run).
-	Store *store.Store
+	// Store is the journal of posts, shared by every face and run. Without
+	// one nothing is posted: there would be no telling whether an earlier
+	// attempt went out. JournalErr says why there is none.
+	Store      *store.Store
+	JournalErr error
 	// Account names the X account in the journal (as Config.Account).
 	Account string
 	// Timeout bounds one post request; default 1 minute.
@@ -127,17 +127,8 @@ type PosterConfig struct {
 // unknown: X has no idempotency key. It is safe for concurrent use; posts
 // are sent one at a time.
 type Poster struct {
-	cfg     PosterConfig
-	records postRecords
-	mu      sync.Mutex
-}
-
-// postRecords is the journal of posts: *store.Store, or memory.
-type postRecords interface {
-	Post(key string) (store.Post, bool, error)
-	BeginPost(p store.Post) error
-	FinishPost(key, tweetID string) error
-	DropPost(key string) error
+	cfg PosterConfig
+	mu  sync.Mutex
 }
 
 // NewPoster builds a poster.
@@ -148,13 +139,7 @@ func NewPoster(cfg PosterConfig) *Poster {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	p := &Poster{cfg: cfg}
-	if cfg.Store != nil {
-		p.records = cfg.Store
-	} else {
-		p.records = &memoryPosts{posts: map[string]store.Post{}, now: cfg.Now}
-	}
-	return p
+	return &Poster{cfg: cfg}
 }
 
 // Check applies the rules a post must pass before anything is sent: the
@@ -201,6 +186,14 @@ func (p *Poster) Post(ctx context.Context, req PostRequest) PostResult {
 	for i, m := range req.Media {
 		ids[i] = m.ID
 	}
+	records := p.cfg.Store
+	if records == nil {
+		why := p.cfg.JournalErr
+		if why == nil {
+			why = errors.New("there is no post journal")
+		}
+		return PostResult{Outcome: PostNotPosted, Err: fmt.Errorf("%w; without the post journal mediaup cannot tell whether an earlier attempt posted this, so it posts nothing", why)}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	base := p.cfg.Client.BaseURL()
@@ -209,7 +202,7 @@ func (p *Poster) Post(ctx context.Context, req PostRequest) PostResult {
 		keyText = "reply to " + req.ReplyTo + "\x00" + req.Text
 	}
 	key := store.PostKey(p.cfg.Account, base, keyText, ids)
-	earlier, ok, err := p.records.Post(key)
+	earlier, ok, err := records.Post(key)
 	if err != nil {
 		// Without the record there is no telling whether an earlier run
 		// posted this: fail closed.
@@ -222,7 +215,7 @@ func (p *Poster) Post(ctx context.Context, req PostRequest) PostResult {
 		return PostResult{Outcome: PostBlocked, Started: earlier.Started}
 	}
 	rec := store.Post{Key: key, Account: p.cfg.Account, BaseURL: base, Text: req.Text, MediaIDs: ids, ReplyTo: req.ReplyTo}
-	if err := p.records.BeginPost(rec); err != nil {
+	if err := records.BeginPost(rec); err != nil {
 		return PostResult{Outcome: PostNotPosted, Err: fmt.Errorf("%w; a post that cannot be recorded is not sent", err)}
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
@@ -230,13 +223,13 @@ func (p *Poster) Post(ctx context.Context, req PostRequest) PostResult {
 	cancel()
 	if err == nil {
 		res := PostResult{Outcome: PostSent, TweetID: tw.ID}
-		if ferr := p.records.FinishPost(key, tw.ID); ferr != nil {
+		if ferr := records.FinishPost(key, tw.ID); ferr != nil {
 			res.Warning = fmt.Sprintf("posted tweet %s, but %v; a rerun will ask before posting it again", tw.ID, ferr)
 		}
 		return res
 	}
 	if neverSent(err) {
-		p.records.DropPost(key)
+		records.DropPost(key)
 		return PostResult{Outcome: PostNotPosted, Err: err}
 	}
 	return PostResult{Outcome: PostUnknown, Err: err}
@@ -249,49 +242,7 @@ func neverSent(err error) bool {
 	if errors.As(err, &ae) {
 		return ae.StatusCode >= 400 && ae.StatusCode < 500
 	}
-	var ne *xapi.NetError
-	var op *net.OpError
-	return errors.As(err, &ne) && errors.As(ne.Err, &op) && op.Op == "dial"
-}
-
-// memoryPosts keeps post records for a run without a journal file.
-type memoryPosts struct {
-	mu    sync.Mutex
-	posts map[string]store.Post
-	now   func() time.Time
-}
-
-func (m *memoryPosts) Post(key string) (store.Post, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.posts[key]
-	return p, ok, nil
-}
-
-func (m *memoryPosts) BeginPost(p store.Post) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if p.Started.IsZero() {
-		p.Started = m.now()
-	}
-	m.posts[p.Key] = p
-	return nil
-}
-
-func (m *memoryPosts) FinishPost(key, tweetID string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p := m.posts[key]
-	p.Key, p.TweetID = key, tweetID
-	m.posts[key] = p
-	return nil
-}
-
-func (m *memoryPosts) DropPost(key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.posts, key)
-	return nil
+	return xapi.Unsent(err)
 }
 
 // joinAnd joins words as English: "a", "a and b", "a, b and c".

@@ -149,6 +149,13 @@ func TestPosterFailsClosed(t *testing.T) {
 	if r.Outcome != PostNotPosted || !strings.Contains(r.Message(), "cannot tell whether an earlier attempt posted this") {
 		t.Fatalf("closed journal: %+v (%s)", r, r.Message())
 	}
+	// No journal at all (another mediaup holds the state file): the reason
+	// is given and nothing is sent.
+	busy := errors.New("state database x.db is in use by another mediaup process")
+	r = NewPoster(PosterConfig{Client: e.cl, JournalErr: busy}).Post(context.Background(), PostRequest{Text: "unrecorded"})
+	if r.Outcome != PostNotPosted || !errors.Is(r.Err, busy) || !strings.Contains(r.Message(), "posts nothing") {
+		t.Fatalf("no journal: %+v (%s)", r, r.Message())
+	}
 	if n := e.sb.Requests().ByEndpoint["TWEET"]; n != 0 {
 		t.Fatalf("%d post requests reached X without a record", n)
 	}

@@ -243,10 +243,10 @@ func certificateError(err error) bool {
 	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &hn)
 }
 
-// beforeSend allows a retry only when the request cannot have reached the
-// server: the connection was never made. Posting uses it, since X has no
-// idempotency key and a repeated post could publish twice.
-func beforeSend(err error) bool {
+// Unsent reports whether err proves the request never reached the server:
+// the connection was never made. Posting retries only such failures, since
+// X has no idempotency key and a repeated post could publish twice.
+func Unsent(err error) bool {
 	var ne *NetError
 	if !errors.As(err, &ne) {
 		return false

@@ -265,7 +265,7 @@ type NewTweet struct {
 // https://docs.x.com/x-api/posts/create-post
 func (c *Client) PostTweet(ctx context.Context, nt NewTweet) (*Tweet, error) {
 	text, mediaIDs := nt.Text, nt.MediaIDs
-	cl := call{endpoint: "TWEET", retry: beforeSend}
+	cl := call{endpoint: "TWEET", retry: Unsent}
 	if c.dialect == V11 {
 		form := url.Values{"status": {text}}
 		if len(mediaIDs) > 0 {

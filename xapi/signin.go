@@ -139,11 +139,19 @@ func accountOf(body []byte, token string) (userID, screenName string) {
 		userID, screenName = v.Get("user_id"), v.Get("screen_name")
 	}
 	if userID == "" {
-		if id, _, ok := strings.Cut(token, "-"); ok && id != "" && strings.Trim(id, "0123456789") == "" {
-			userID = id
-		}
+		userID = TokenUserID(token)
 	}
 	return userID, screenName
+}
+
+// TokenUserID is the user ID an OAuth 1.0a access token starts with
+// ("12345-abc..."), or "" when the token does not have that shape.
+func TokenUserID(token string) string {
+	id, _, ok := strings.Cut(token, "-")
+	if !ok || id == "" || strings.Trim(id, "0123456789") != "" {
+		return ""
+	}
+	return id
 }
 
 // tokenRecorder keeps the status, headers and body of the last token

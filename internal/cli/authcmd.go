@@ -130,7 +130,7 @@ func (a *authRun) execute() error {
 	if pin == "" {
 		return usageErrorf("no PIN given; nothing saved. Run mediaup auth again and type the PIN shown after authorizing")
 	}
-	if !isDigits(pin) {
+	if len(pin) > 16 || strings.Trim(pin, "0123456789") != "" {
 		return usageErrorf("the PIN %q is not a number; X's PIN is the digits shown after you authorize the app. Nothing saved", pin)
 	}
 

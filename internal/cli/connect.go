@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,7 +54,8 @@ type target struct {
 	// journalKey names the X account in the resume journal: the user ID
 	// when known, else the public part of the access token.
 	journalKey string
-	sandbox    bool // an in-process sandbox: nothing survives the run, so no journal
+	sandbox    bool  // an in-process sandbox: nothing survives the run, so a throw-away journal
+	journalErr error // why openJournal found no journal
 	secrets    []string
 	stop       func()
 }
@@ -140,21 +142,20 @@ func resolve(o connectOptions) (*target, error) {
 			f.Close()
 		}
 	}
-	secrets := p.Secrets()
+	t.secrets = p.Secrets()
 	c, err := xapi.NewClient(xapi.Options{
 		Credentials: xapi.Credentials{ConsumerKey: p.ConsumerKey, ConsumerSecret: p.ConsumerSecret,
 			AccessToken: p.AccessToken, AccessSecret: p.AccessSecret},
 		Dialect: dialect,
 		BaseURL: p.BaseURL,
 		Debug:   debug,
-		Redact:  func(s string) string { return config.Redact(s, secrets...) },
+		Redact:  t.redact,
 	})
 	if err != nil {
 		t.stop()
 		return nil, err
 	}
 	t.client = c
-	t.secrets = p.Secrets()
 	t.sandbox = o.sandbox
 	t.journalKey = p.UserID
 	if t.journalKey == "" {
@@ -169,7 +170,7 @@ func resolve(o connectOptions) (*target, error) {
 		t.account = p.Name
 	default:
 		// X access tokens start with the user ID: show that, not the token.
-		if id, _, ok := strings.Cut(p.AccessToken, "-"); ok && isDigits(id) {
+		if id := xapi.TokenUserID(p.AccessToken); id != "" {
 			t.account = "user " + id
 		} else {
 			t.account = "environment credentials"
@@ -178,26 +179,45 @@ func resolve(o connectOptions) (*target, error) {
 	return t, nil
 }
 
-// openJournal opens the resume journal for a run against real X or an
-// external sandbox. It never fails the run: without it, uploads still work
-// but cannot resume, and the user is told why.
+// openJournal opens the journal of uploads and posts: the user's state
+// file for real X or an external sandbox, a throw-away one for an
+// in-process sandbox (nothing on it outlives the run). It never fails the
+// run: without it uploads still work but cannot resume, posting is refused
+// (t.journalErr says why), and the user is told.
 func (t *target) openJournal(stderr io.Writer) *store.Store {
+	path := store.DefaultPath()
 	if t.sandbox {
-		return nil
+		dir, err := os.MkdirTemp("", "mediaup-sandbox-state-")
+		if err != nil {
+			t.journalErr = fmt.Errorf("cannot make a folder for the sandbox's state: %w", err)
+			fmt.Fprintf(stderr, "mediaup: %v; posting is off this run\n", t.journalErr)
+			return nil
+		}
+		stop := t.stop
+		t.stop = func() {
+			stop()
+			os.RemoveAll(dir)
+		}
+		path = filepath.Join(dir, "state.db")
 	}
-	st, err := store.Open(store.DefaultPath())
+	st, err := store.Open(path)
 	if err != nil {
-		fmt.Fprintf(stderr, "mediaup: %v; uploads will not be resumable this run\n", err)
+		t.journalErr = err
+		fmt.Fprintf(stderr, "mediaup: %v; uploads will not be resumable and nothing can be posted this run\n", err)
 		return nil
 	}
 	return st
 }
 
-// poster is the engine's poster for this account on the journal st (nil:
-// in memory, for an in-process sandbox). Every face posts through it, so
-// the TUI and upload --post share one record of what went out.
+// redact removes this target's secrets from text about to be shown.
+func (t *target) redact(s string) string { return config.Redact(s, t.secrets...) }
+
+// poster is the engine's poster for this account on the journal st. Every
+// face posts through it, so the TUI and upload --post share one record of
+// what went out.
 func (t *target) poster(st *store.Store) *uploader.Poster {
-	return uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, Account: t.journalKey, Timeout: 2 * time.Minute})
+	return uploader.NewPoster(uploader.PosterConfig{Client: t.client, Store: st, JournalErr: t.journalErr,
+		Account: t.journalKey, Timeout: 2 * time.Minute})
 }
 
 // openDebugLog opens the debug log that flagPath (--debug) or

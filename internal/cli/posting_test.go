@@ -111,3 +111,27 @@ func TestTUIAndUploadShareThePostJournal(t *testing.T) {
 		t.Fatalf("%d post requests reached X, want 2", n)
 	}
 }
+
+// TestNoPostWithoutTheJournal: while another mediaup (the TUI, say) holds
+// the state file, upload --post still uploads but posts nothing, and says
+// why: without the journal it could not tell whether the post went out.
+func TestNoPostWithoutTheJournal(t *testing.T) {
+	e := newBadEnv(t, sandbox.Options{})
+	img := e.write("photo.png", sample(t, "sample.png"))
+	held, err := store.Open(filepath.Join(e.dir, "state", "mediaup", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	code, stdout, _ := e.run("--json", "--post", "while the TUI is open", img)
+	sum := lastSummary(t, stdout)
+	if code != 1 || sum.TweetID != "" || !strings.Contains(sum.Error, "in use by another mediaup process") || !strings.Contains(sum.Error, "posts nothing") {
+		t.Fatalf("exit %d, summary %+v", code, sum)
+	}
+	if sum.Files[0].MediaID == "" {
+		t.Errorf("the upload itself should still work: %+v", sum.Files[0])
+	}
+	if n := e.sb.Requests().ByEndpoint["TWEET"]; n != 0 {
+		t.Fatalf("%d post requests reached X without a journal", n)
+	}
+}

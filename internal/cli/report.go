@@ -11,8 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/mediaup/mediaup/internal/size"
 	"github.com/mediaup/mediaup/uploader"
-	"github.com/mediaup/mediaup/uploader/media"
 )
 
 // reporter shows `upload` progress: JSON lines on stdout with --json, a
@@ -104,9 +104,9 @@ func (r *reporter) line(ev uploader.Event) string {
 			pct = 99 // every byte is on the wire, X has not acknowledged them all yet
 		}
 		s := fmt.Sprintf("%-24s uploading %3d%%  %s / %s  %d/%d segments", name, pct,
-			media.Humanize(ev.SentBytes), media.Humanize(ev.TotalBytes), ev.SegmentsAcked, ev.SegmentsTotal)
+			size.Format(ev.SentBytes), size.Format(ev.TotalBytes), ev.SegmentsAcked, ev.SegmentsTotal)
 		if ev.Rate > 0 {
-			s += fmt.Sprintf("  %s/s", media.Humanize(int64(ev.Rate)))
+			s += fmt.Sprintf("  %s/s", size.Format(int64(ev.Rate)))
 		}
 		return s
 	case uploader.PhaseProcessing:

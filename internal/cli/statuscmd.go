@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mediaup/mediaup/config"
+	"github.com/mediaup/mediaup/uploader/tweet"
 	"github.com/mediaup/mediaup/xapi"
 )
 
@@ -57,7 +57,7 @@ func (r *statusRun) run() error {
 		return usageErrorf("give exactly one media ID: mediaup status [flags] MEDIA_ID")
 	}
 	id := strings.TrimSpace(r.args[0])
-	if !isDigits(id) {
+	if !tweet.IsID(id) {
 		return usageErrorf("%q is not a media ID; media IDs are numbers like 1880028106020515840 (the media_id that upload printed)", r.args[0])
 	}
 
@@ -66,7 +66,7 @@ func (r *statusRun) run() error {
 		return err
 	}
 	defer t.stop()
-	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
+	scrub := t.redact
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
-	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/model"
 	"github.com/mediaup/mediaup/uploader"
 )
@@ -128,7 +127,7 @@ func (r *tuiRun) run() error {
 			}
 		}
 	}
-	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
+	scrub := t.redact
 	app := model.New(model.Config{
 		Manager: mgr, Poster: t.poster(st),
 		Account: t.account, Dialect: string(t.client.Dialect()), BaseURL: t.client.BaseURL(),

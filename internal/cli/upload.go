@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/time/rate"
 
-	"github.com/mediaup/mediaup/config"
 	"github.com/mediaup/mediaup/internal/size"
 	"github.com/mediaup/mediaup/uploader"
 	"github.com/mediaup/mediaup/uploader/media"
@@ -196,7 +195,7 @@ func (r *uploadRun) execute(stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	defer t.stop()
-	scrub := func(s string) string { return config.Redact(s, t.secrets...) }
+	scrub := t.redact
 
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stopSignals()
@@ -271,18 +270,6 @@ func joinNonEmpty(a, b string) string {
 	return a + "; " + b
 }
 
-func isDigits(s string) bool {
-	if s == "" || len(s) > 19 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func encodeEvent(ev uploader.Event, scrub func(string) string) []byte {
 	je := jsonEvent{Type: "event", Event: ev, Phase: ev.Phase.String(), Duration: ev.Duration.Seconds()}
 	if ev.Err != nil {
@@ -300,14 +287,14 @@ func (r *uploadRun) postOnce(t *target, st *store.Store, ready []uploader.Event,
 		req.Media = append(req.Media, uploader.PostMedia{ID: ev.MediaID, Name: ev.Path, Kind: media.Kind(ev.Kind), ExpiresAt: ev.ExpiresAt})
 	}
 	res := t.poster(st).Post(context.Background(), req)
-	switch res.Outcome {
-	case uploader.PostSent:
+	switch {
+	case res.Outcome == uploader.PostSent:
 		sum.TweetID = res.TweetID
 		sum.Note = res.Warning
-	case uploader.PostAlreadySent:
+	case res.Outcome == uploader.PostAlreadySent:
 		sum.TweetID = res.TweetID
 		sum.Note = res.Message()
-	case uploader.PostUnknown, uploader.PostBlocked:
+	case res.MayBeLive():
 		sum.OK = false
 		sum.Error = scrub(res.Message()) + "; then run again with --repost to post anyway"
 	default:

@@ -57,3 +57,34 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatRounding(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   int64
+		want string
+	}{
+		{0, "0 bytes"},
+		{1, "1 byte"},
+		{1023, "1023 bytes"},
+		{1024, "1 KB"},
+		{1536, "1.5 KB"},
+		{64 << 10, "64 KB"},
+		{104858, "102 KB"},
+		{1047552, "1023 KB"},
+		{1048064, "1 MB"}, // 1023.5 KB rounds to the next unit, not "1024 KB"
+		{4404019, "4.2 MB"},
+		{5 << 20, "5 MB"}, // X's image limit
+		{5<<20 + 1, "5 MB"},
+		{16<<20 + 300<<10, "16.3 MB"},
+		{612 << 20, "612 MB"},
+		{1 << 30, "1 GB"},
+		{5 << 40, "5 TB"},
+		{-2048, "-2 KB"},
+	}
+	for _, c := range cases {
+		if got := Format(c.in); got != c.want {
+			t.Errorf("Format(%d) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

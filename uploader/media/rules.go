@@ -82,16 +82,12 @@ func ruleErr(path, rule, format string, args ...any) *RuleError {
 	return &RuleError{Path: path, Rule: rule, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Humanize formats a byte count for messages: "0 bytes", "512 bytes", "64 KB",
-// "4.2 MB". It is size.Format, whose units are powers of 1024.
-func Humanize(bytes int64) string { return size.Format(bytes) }
-
 // sizePair formats a size and a limit for a message, adding exact byte counts
 // when rounding would make them read the same ("5 MB, over the 5 MB limit").
-func sizePair(size, limit int64) (string, string) {
-	s, l := Humanize(size), Humanize(limit)
+func sizePair(n, limit int64) (string, string) {
+	s, l := size.Format(n), size.Format(limit)
 	if s == l {
-		s = fmt.Sprintf("%s (%d bytes)", s, size)
+		s = fmt.Sprintf("%s (%d bytes)", s, n)
 		l = fmt.Sprintf("%s (%d bytes)", l, limit)
 	}
 	return s, l
@@ -191,12 +187,12 @@ func ChunkSize(total, preferred int64) (chunk int64, segments int, err error) {
 		return 0, 0, ruleErr("", RuleChunkSize, "chunk size %d is invalid; it must be positive", preferred)
 	case preferred > MaxChunk:
 		return 0, 0, ruleErr("", RuleChunkSize, "chunk size %s is over X's %s segment limit; use --chunk-size %s or less",
-			Humanize(preferred), Humanize(MaxChunk), Humanize(MaxChunk))
+			size.Format(preferred), size.Format(MaxChunk), size.Format(MaxChunk))
 	}
 	const most = int64(MaxChunk) * MaxSegments
 	if total > most {
 		return 0, 0, ruleErr("", RuleSegments, "file is %s, more than X's %d segments of %s can carry (%s)",
-			Humanize(total), MaxSegments, Humanize(MaxChunk), Humanize(most))
+			size.Format(total), MaxSegments, size.Format(MaxChunk), size.Format(most))
 	}
 	least := ceilDiv(total, MaxSegments) // smallest chunk that fits in MaxSegments
 	chunk = preferred
@@ -208,7 +204,7 @@ func ChunkSize(total, preferred int64) (chunk int64, segments int, err error) {
 		// Suggest in thousands of bytes, rounded up, so the figure works
 		// whether --chunk-size reads "KB" as 1000 or 1024 bytes.
 		return 0, 0, ruleErr("", RuleSegments, "%d segments at %s chunks, over X's %d-segment limit; use --chunk-size %d KB or more",
-			n, Humanize(chunk), MaxSegments, ceilDiv(least, 1000))
+			n, size.Format(chunk), MaxSegments, ceilDiv(least, 1000))
 	}
 	return chunk, int(max(n, 1)), nil
 }
