@@ -410,7 +410,7 @@ func (a *App) posted1(msg tweetPostedMsg) tea.Cmd {
 		}
 		a.compose.result, a.compose.failed = r.Message(), false
 		a.compose.ta.Reset()
-		a.queue.detachReady()
+		a.queue.afterPost()
 		if r.Warning != "" {
 			a.setNotice(r.Warning, true)
 		} else {

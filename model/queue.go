@@ -58,8 +58,11 @@ type Queue struct {
 	// later.
 	readySeq map[uploader.JobID]int
 	nextSeq  int
-	alt      map[uploader.JobID]string
-	owners   map[uploader.JobID][]string
+	// manual: a post has gone out, so from now on only rows attached with
+	// t ride along; nothing is attached by default behind the operator.
+	manual bool
+	alt    map[uploader.JobID]string
+	owners map[uploader.JobID][]string
 
 	cursor, offset int
 
@@ -364,9 +367,9 @@ func kinds(evs []uploader.Event) []media.Kind {
 }
 
 // attachments is the media the tweet would carry, in queue order: every
-// ready row attached with `t`, then, in the order they became ready, every
-// other ready row not detached with `t` while the set still fits one tweet
-// (at most 4 images, or 1 GIF, or 1 video).
+// ready row attached with `t`, then, until the first post, in the order they
+// became ready, every other ready row not detached with `t` while the set
+// still fits one tweet (at most 4 images, or 1 GIF, or 1 video).
 func (q Queue) attachments() []uploader.Event {
 	var set, rest []uploader.Event
 	for _, id := range q.order {
@@ -378,7 +381,7 @@ func (q Queue) attachments() []uploader.Event {
 		switch {
 		case chosen && on:
 			set = append(set, ev)
-		case !chosen:
+		case !chosen && !q.manual:
 			rest = append(rest, ev)
 		}
 	}
@@ -399,15 +402,12 @@ func (q Queue) attachments() []uploader.Event {
 	return set
 }
 
-// detachReady empties the composer of media after a post: every row ready
-// now (the posted ones and any other) stays off the next post unless
-// attached with t, so a second ctrl+s never carries media by surprise.
-func (q *Queue) detachReady() {
-	for id, ev := range q.jobs {
-		if ev.Phase == uploader.PhaseReady {
-			q.attach[id] = false
-		}
-	}
+// afterPost empties the composer of media: from now on only rows attached
+// with t ride along, so a second ctrl+s never carries media by surprise,
+// neither the posted rows nor a file that becomes ready later.
+func (q *Queue) afterPost() {
+	q.manual = true
+	clear(q.attach)
 }
 
 // attachError explains why the attached set cannot go in one tweet, or nil.

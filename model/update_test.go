@@ -1022,4 +1022,16 @@ func TestNoMediaCarriedBySurpriseAfterAPost(t *testing.T) {
 	if s := screen(a); !strings.Contains(s, "tweet is empty") {
 		t.Errorf("screen:\n%s", s)
 	}
+	// A file that becomes ready after the post is not attached by itself
+	// either; t attaches it.
+	apply(a, readyEv(9, "/m/later.png", "image"))
+	if att := a.queue.attachments(); len(att) != 0 {
+		t.Fatalf("%s, ready after the post, was attached by itself", att[0].Path)
+	}
+	send(a, "esc")
+	a.setFocus(paneQueue)
+	send(a, "G", "t")
+	if att := a.queue.attachments(); len(att) != 1 || att[0].Path != "/m/later.png" {
+		t.Fatalf("t on later.png attaches %v", att)
+	}
 }

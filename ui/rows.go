@@ -89,10 +89,11 @@ func jobStatus(st Styles, j Job, o RowOptions) string {
 	switch j.Phase {
 	case "uploading", "paused":
 		// Bytes read into requests run ahead of what X has taken (socket
-		// buffers hold megabytes); with several segments, count only the
-		// acknowledged ones, so bar, figures and ETA agree with "acked/total".
+		// buffers hold megabytes, a whole small file): count only the
+		// acknowledged segments, so bar, figures and ETA agree with
+		// "acked/total" and a file never looks done before X has it.
 		done := j.SentBytes
-		if j.SegmentsTotal > 1 {
+		if j.SegmentsTotal > 0 {
 			done = min(done, j.TotalBytes*int64(j.SegmentsAcked)/int64(j.SegmentsTotal))
 		}
 		var b strings.Builder

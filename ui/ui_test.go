@@ -229,6 +229,22 @@ func TestUploadProgressCountsAcknowledgedSegments(t *testing.T) {
 	}
 }
 
+// TestOneSegmentFileIsNotDoneBeforeXHasIt: a 3 MB video in one segment is
+// read into its request at once (socket buffers take it all), but the row
+// must not look finished until X acknowledges the segment.
+func TestOneSegmentFileIsNotDoneBeforeXHasIt(t *testing.T) {
+	st := NewStyles(colorprofile.ASCII)
+	j := Job{Name: "big.mp4", Phase: "uploading", TotalBytes: 3 << 20, SentBytes: 3 << 20, SegmentsTotal: 1, Rate: 500 << 10}
+	plain := ansi.Strip(JobRow(st, j, 100, RowOptions{Bar: fakeBar{20}}))
+	if !strings.Contains(plain, "0/1 0B/3.0MB") || !strings.Contains(plain, "....................") {
+		t.Errorf("unacknowledged one-segment row %q", plain)
+	}
+	j.SegmentsAcked = 1
+	if plain := ansi.Strip(JobRow(st, j, 100, RowOptions{Bar: fakeBar{20}})); !strings.Contains(plain, "1/1 3.0MB/3.0MB") {
+		t.Errorf("acknowledged row %q", plain)
+	}
+}
+
 func TestStatusLineKeepsTheSummary(t *testing.T) {
 	st := NewStyles(colorprofile.ASCII)
 	sum := "7 files · 2 uploading · 1 processing · 2 queued · 2 ready"
