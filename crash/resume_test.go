@@ -215,7 +215,12 @@ func (c *client) upload(t *testing.T, file, text string, killAfter time.Duration
 	var killedByUs atomic.Bool
 	kill := func() {
 		killOnce.Do(func() {
-			killedByUs.Store(cmd.Process.Kill() == nil)
+			// Say so before the signal: once it lands, Wait can return (and
+			// read the flag) before Kill itself has returned here.
+			killedByUs.Store(true)
+			if cmd.Process.Kill() != nil {
+				killedByUs.Store(false)
+			}
 		})
 	}
 	if killAfter > 0 {
